@@ -1,0 +1,1 @@
+"""gmr: the Guru Meditation Report, a diagnostic dump of a live process."""

@@ -1,0 +1,26 @@
+"""Options of the [drivers:transport:websocket] group: the websocket listener."""
+
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup('drivers:transport:websocket',
+                     title='Websocket transport')
+
+OPTS = [
+    cfg.HostAddressOpt('bind', default='127.0.0.1',
+                       help='Address on which the websocket server listens.'),
+    cfg.PortOpt('port', default=9000,
+                help='Port on which the websocket server listens (0 picks a '
+                     'free port, which is then logged).'),
+    cfg.IntOpt('max_frame_size', default=1048576, min=1024,
+               help='Largest frame, in bytes, accepted from a client; a '
+                    'larger one gets an error reply.'),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}
