@@ -1,1 +1,1 @@
-"""zaqar-lite: a small message-queue service speaking OpenStack Zaqar's v2 API."""
+"""zaqar-lite: a message-queue service speaking OpenStack Zaqar's v2 API."""

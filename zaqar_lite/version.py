@@ -1,4 +1,4 @@
-"""Product, vendor and version of zaqar-lite, for logs and the GMR Package section."""
+"""Product, vendor and version of zaqar-lite (logs, GMR Package section)."""
 
 import pbr.version
 

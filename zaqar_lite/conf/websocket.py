@@ -1,4 +1,4 @@
-"""Options of the [drivers:transport:websocket] group: the websocket listener."""
+"""Options of [drivers:transport:websocket]: the websocket listener."""
 
 from oslo_config import cfg
 

@@ -1,0 +1,135 @@
+"""Validation of API input against the configured limits ([transport])."""
+
+import json
+import re
+from typing import Any
+
+from oslo_config import cfg
+
+from zaqar_lite.api import errors
+
+QUEUE_NAME = re.compile(r'^[a-zA-Z0-9_\-.]+$')
+QUEUE_NAME_MAX_LENGTH = 64
+PATCH_OPS = ('add', 'replace', 'remove')
+
+
+def is_int(value: Any) -> bool:
+    """A JSON integer (bool is an int subclass in Python, but not here)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class Validator:
+    """Checks input against the limits of ``conf.transport``."""
+
+    def __init__(self, conf: cfg.ConfigOpts):
+        self.limits = conf.transport
+
+    def queue_name(self, name: Any) -> str:
+        if (not isinstance(name, str) or len(name) > QUEUE_NAME_MAX_LENGTH
+                or not QUEUE_NAME.match(name)):
+            raise errors.BadRequest(
+                'The format of the submitted queue name or project id is '
+                'not valid.', title='Invalid queue identification')
+        return name
+
+    def limit(self, value: Any, maximum: int, default: int = 10) -> int:
+        if value is None:
+            return min(default, maximum)
+        if not is_int(value) or not 1 <= value <= maximum:
+            raise errors.BadRequest('Limit must be at least 1 and may not '
+                                    'be greater than %d.' % maximum)
+        return value
+
+    def in_range(self, name: str, value: Any, default: int, low: int,
+                 high: int) -> int:
+        """An optional integer field; None means ``default``."""
+        if value is None:
+            return default
+        if not is_int(value):
+            raise errors.BadRequest('%s must be an integer.' % name)
+        if not low <= value <= high:
+            raise errors.BadRequest('%s must be between %d and %d seconds.'
+                                    % (name.capitalize(), low, high))
+        return value
+
+    def message_ttl(self, value: Any, default: int) -> int:
+        return self.in_range('ttl', value, default, 60,
+                             self.limits.max_message_ttl)
+
+    def message_delay(self, value: Any, default: int) -> int:
+        return self.in_range('delay', value, default, 0,
+                             self.limits.max_message_delay)
+
+    def claim_ttl(self, value: Any) -> int:
+        return self.in_range('ttl', value, self.limits.default_claim_ttl,
+                             60, self.limits.max_claim_ttl)
+
+    def claim_grace(self, value: Any) -> int:
+        return self.in_range('grace', value,
+                             self.limits.default_claim_grace, 60,
+                             self.limits.max_claim_grace)
+
+    def ids(self, ids: Any, name: str = 'ids') -> list[str]:
+        if (not isinstance(ids, list) or not ids
+                or not all(isinstance(i, str) and i for i in ids)):
+            raise errors.BadRequest('%s must be a non-empty list of '
+                                    'strings.' % name)
+        if len(ids) > self.limits.max_messages_per_page:
+            raise errors.BadRequest(
+                'No more than %d messages can be retrieved or deleted at '
+                'once.' % self.limits.max_messages_per_page)
+        return ids
+
+    def post_size(self, size: int, maximum: int) -> None:
+        if size > maximum:
+            raise errors.BadRequest(
+                'Message collection size is too large. Max size %d bytes.'
+                % maximum)
+
+    def metadata(self, metadata: Any) -> dict:
+        if not isinstance(metadata, dict):
+            raise errors.InvalidBody('Queue metadata must be a JSON '
+                                     'object.')
+        size = len(json.dumps(metadata, separators=(',', ':')))
+        if size > self.limits.max_queue_metadata:
+            raise errors.BadRequest(
+                'Queue metadata is too large. Max size: %d bytes.'
+                % self.limits.max_queue_metadata)
+        self._reserved_metadata(metadata)
+        return metadata
+
+    def _reserved_metadata(self, metadata: dict) -> None:
+        """The reserved keys the service acts on must be sensible."""
+        checks = {
+            '_default_message_ttl': (60, self.limits.max_message_ttl),
+            '_default_message_delay': (0, self.limits.max_message_delay),
+            '_max_messages_post_size': (
+                1, self.limits.max_messages_post_size),
+        }
+        for key, (low, high) in checks.items():
+            value = metadata.get(key)
+            if value is not None and (not is_int(value)
+                                      or not low <= value <= high):
+                raise errors.BadRequest('%s must be an integer between %d '
+                                        'and %d.' % (key, low, high))
+
+    def patch(self, ops: Any) -> list[dict]:
+        """A json-patch list on ``/metadata/<key>`` paths."""
+        if not isinstance(ops, list) or not ops:
+            raise errors.BadRequest('The patch must be a non-empty list of '
+                                    'operations.')
+        for op in ops:
+            if not isinstance(op, dict) or op.get('op') not in PATCH_OPS:
+                raise errors.BadRequest('Each operation must be an object '
+                                        'whose "op" is one of %s.'
+                                        % ', '.join(PATCH_OPS))
+            path = op.get('path')
+            if (not isinstance(path, str)
+                    or not path.startswith('/metadata/')
+                    or len(path) == len('/metadata/')):
+                raise errors.BadRequest('The "path" of an operation must be '
+                                        '"/metadata/<key>".')
+            if op['op'] != 'remove' and 'value' not in op:
+                raise errors.BadRequest('Operation "%s" needs a "value".'
+                                        % op['op'])
+        return ops
