@@ -1,0 +1,71 @@
+"""setup_autorun: wire a reporter to its options, sink and trigger."""
+
+import logging
+import os
+import sys
+from typing import IO, Any, Mapping, Optional
+
+from oslo_config import cfg
+
+from gmr import opts
+from gmr import reporter as reporter_mod
+from gmr import sinks
+from gmr.triggers import file as file_trigger
+from gmr.triggers import signal as signal_trigger
+
+LOG = logging.getLogger(__name__)
+
+
+def _faulthandler_file(reporter: reporter_mod.Reporter,
+                       log_dir: Optional[str]) -> IO:
+    """Where faulthandler dumps: stderr, or one file per process."""
+    if not log_dir:
+        return sys.stderr
+    name = '%s_gurumeditation_faulthandler_%d' % (reporter.service_name,
+                                                  os.getpid())
+    fd = os.open(os.path.join(log_dir, name),
+                 os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    return os.fdopen(fd, 'a', buffering=1)
+
+
+def _install_trigger(reporter: reporter_mod.Reporter,
+                     group: Any) -> None:
+    """File trigger if configured; else SIGUSR2, except under uWSGI."""
+    if group.file_event_handler:
+        trigger = file_trigger.FileTrigger(
+            group.file_event_handler, group.file_event_handler_interval,
+            reporter.wake)
+        reporter.triggers.append(trigger)
+        trigger.start()
+    elif reporter.run_mode == 'uwsgi':
+        LOG.warning('No Guru Meditation Report trigger is configured: set '
+                    '[oslo_reports] file_event_handler (under uWSGI no '
+                    'SIGUSR2 handler is installed)')
+    else:
+        trigger = signal_trigger.SignalTrigger(reporter.wake)
+        reporter.triggers.append(trigger)
+        fault_file = None
+        if group.faulthandler:
+            fault_file = _faulthandler_file(reporter, group.log_dir)
+        trigger.install(fault_file)
+
+
+def setup_autorun(reporter: reporter_mod.Reporter, conf: cfg.ConfigOpts, *,
+                  service_name: str, run_mode: str, version: Mapping,
+                  config: Optional[cfg.ConfigOpts] = None,
+                  loop: Any = None) -> reporter_mod.Reporter:
+    """Configure ``reporter`` from ``conf`` and install its trigger once."""
+    if reporter.triggers or getattr(reporter, '_autorun', False):
+        LOG.debug('Guru Meditation Report already set up')
+        return reporter
+    opts.register_opts(conf)
+    group = conf.oslo_reports
+    reporter.configure(
+        service_name=service_name, run_mode=run_mode, version=version,
+        config=config if config is not None else conf, loop=loop,
+        sink=sinks.from_log_dir(group.log_dir), fmt=group.format)
+    reporter.start()
+    _install_trigger(reporter, group)
+    reporter._autorun = True
+    os.register_at_fork(after_in_child=reporter.after_fork)
+    return reporter

@@ -1,0 +1,1 @@
+"""Collectors: each returns the plain data of one base section."""

@@ -1,0 +1,84 @@
+"""The file trigger: a watcher thread polls a file for changes.
+
+A change of mtime, size or inode is a request; a missing file is waited
+for (its creation is a request); delete and re-create keeps working; no
+error stops the watcher.
+"""
+
+import logging
+import os
+from typing import Callable, Optional
+
+from gmr import _compat
+from gmr import sinks
+
+LOG = logging.getLogger(__name__)
+
+
+def ensure_trigger_file(path: str) -> None:
+    """Create the trigger file with mode 0600 if it does not exist."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+
+
+def signature(path: str) -> Optional[tuple]:
+    """(mtime_ns, size, inode) of ``path``, or None when it is missing."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class FileTrigger:
+    """Watch ``path`` every ``interval`` seconds from a real OS thread.
+
+    ``requested`` is written only by the watcher thread.
+    """
+
+    def __init__(self, path: str, interval: float,
+                 wake: Callable[[], None]) -> None:
+        self.path = path
+        self.interval = interval
+        self.requested = 0
+        self._wake = wake
+        self._stop = None
+        self._thread = None
+        self._error = None
+
+    def start(self) -> None:
+        """Start (or, after a fork, restart) the watcher thread."""
+        threading = _compat.threading()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(self._stop,), daemon=True,
+            name='gmr-file-trigger')
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the watcher thread and wait for it."""
+        if self._stop is not None:
+            self._stop.set()
+            self._thread.join(5)
+
+    def _run(self, stop) -> None:
+        last = self._poll(None, first=True)
+        while not stop.wait(self.interval):
+            last = self._poll(last)
+
+    def _poll(self, last: Optional[tuple], first: bool = False):
+        """Fire when the file appeared or changed; never raise."""
+        try:
+            current = signature(self.path)
+        except OSError as exc:
+            # Say it once per distinct problem, not once per poll.
+            if str(exc) != self._error:
+                self._error = str(exc)
+                sinks.announce('cannot stat trigger file %s: %s'
+                               % (self.path, exc))
+            return last
+        self._error = None
+        if not first and current is not None and current != last:
+            self.requested += 1
+            self._wake()
+        return current
