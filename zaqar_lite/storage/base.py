@@ -44,6 +44,8 @@ Errors
     ``ServiceUnavailable`` when the store cannot be reached.
 """
 
+from __future__ import annotations
+
 import abc
 import time
 from typing import Any, Callable, Optional
