@@ -1,0 +1,1 @@
+"""Transports: how requests reach the v2 operation layer (HTTP, websocket)."""

@@ -1,0 +1,1 @@
+"""The HTTP transport: falcon resources on the v2 operation layer."""

@@ -1,0 +1,96 @@
+"""Reading HTTP requests: JSON bodies and query parameters, strictly."""
+
+import json
+from typing import Any
+
+import falcon
+
+from zaqar_lite.api import errors
+
+INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
+FORM_TYPE = 'application/x-www-form-urlencoded'
+
+
+def _int64(text: str) -> int:
+    value = int(text)
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError('integer out of range')
+    return value
+
+
+def _no_constant(name: str):
+    raise ValueError('%s is not JSON' % name)
+
+
+def read_json(req: falcon.Request, max_size: int | None = None,
+              required: bool = True) -> tuple[Any, int]:
+    """The request's JSON body: an object or an array.
+
+    :param max_size: bytes; a larger body is refused whatever its
+        Content-Length says.
+    :param required: if False, an empty body gives None.
+    :returns: ``(document, size_in_bytes)``
+    """
+    if (req.content_type or '').split(';')[0].strip() == FORM_TYPE:
+        raise errors.BadRequest('Request bodies must be JSON.',
+                                title='Invalid Content-Type')
+    data = req.bounded_stream.read(None if max_size is None
+                                   else max_size + 1)
+    if max_size is not None and len(data) > max_size:
+        raise errors.BadRequest('The request body is too large. Max size '
+                                '%d bytes.' % max_size)
+    if not data.strip():
+        if required:
+            raise errors.InvalidBody('A JSON body is required.')
+        return None, 0
+    try:
+        doc = json.loads(data, parse_int=_int64,
+                         parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        raise errors.InvalidBody('Malformed JSON or an integer that does '
+                                 'not fit in 64 bits: %s' % exc)
+    if not isinstance(doc, (dict, list)):
+        raise errors.InvalidBody('The JSON body must be an object or an '
+                                 'array.')
+    return doc, len(data)
+
+
+def read_object(req: falcon.Request, required: bool = True,
+                max_size: int | None = None) -> tuple[dict | None, int]:
+    """A JSON object body (or None when optional and absent)."""
+    doc, size = read_json(req, max_size=max_size, required=required)
+    if doc is not None and not isinstance(doc, dict):
+        raise errors.InvalidBody('The JSON body must be an object.')
+    return doc, size
+
+
+def int_param(req: falcon.Request, name: str) -> int | None:
+    value = req.get_param(name)
+    if value is None or value == '':
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise errors.BadRequest('The "%s" parameter must be an integer.'
+                                % name)
+
+
+def bool_param(req: falcon.Request, name: str) -> bool:
+    value = req.get_param(name)
+    if value is None or value == '':
+        return False
+    lowered = value.lower()
+    if lowered in ('true', '1', 'yes'):
+        return True
+    if lowered in ('false', '0', 'no'):
+        return False
+    raise errors.BadRequest('The "%s" parameter must be true or false.'
+                            % name)
+
+
+def list_param(req: falcon.Request, name: str) -> list[str] | None:
+    """A comma-separated parameter (``?ids=a,b``), or None if absent."""
+    value = req.get_param(name)
+    if value is None:
+        return None
+    return [item for item in value.split(',') if item]
