@@ -12,7 +12,7 @@ import warnings
 # eventlet announces its maintenance mode on import; operators cannot act
 # on it, so it stays out of the server's log.
 warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated',
-                        category=DeprecationWarning)
+                        category=Warning)
 import eventlet  # noqa: E402
 
 # The whole process cooperates with the hub: storage sockets (Redis) and
