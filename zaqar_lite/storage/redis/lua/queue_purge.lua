@@ -1,0 +1,3 @@
+-- Delete a queue's messages and claims, keeping the queue: ARGV now.
+wipe()
+return 1
