@@ -6,9 +6,11 @@ import sys
 
 from oslo_config import cfg
 
+import gmr
 import gmr.opts
 import zaqar_lite.conf
 from zaqar_lite.api import v2
+from zaqar_lite import reports
 from zaqar_lite import storage
 from zaqar_lite.transport import stats as transport_stats
 from zaqar_lite import version
@@ -66,9 +68,33 @@ class Service:
         self.storage = storage.load(conf)
         self.api = v2.API(conf, self.storage)
         self.stats = transport_stats.TransportStats(run_mode)
+        self._sections_added = False
         LOG.info('zaqar-lite %s (%s mode): %s storage at %s',
                  version.version_string(), run_mode, self.storage.name,
                  self.storage.location())
+
+    def start_reports(self, loop=None) -> gmr.Reporter:
+        """Make this process answer GMR triggers, as its run mode says.
+
+        SIGUSR2 in wsgi and websocket mode, the file trigger when
+        ``[oslo_reports] file_event_handler`` is set (always, in uwsgi
+        mode). Adds the Queues and Transport sections.
+
+        :param loop: the asyncio loop whose tasks the report lists.
+        """
+        reporter = gmr.setup_autorun(
+            self.conf, service_name='zaqar-lite', run_mode=self.run_mode,
+            version={'product': version.PRODUCT, 'vendor': version.VENDOR,
+                     'version': version.version_string(),
+                     'package': version.package_string()},
+            config=self.conf, loop=loop)
+        if not self._sections_added:
+            gmr.register_section('Queues',
+                                 reports.queues_section(self.storage))
+            gmr.register_section('Transport',
+                                 reports.transport_section(self.stats))
+            self._sections_added = True
+        return reporter
 
     def close(self) -> None:
         """Release storage; the service is unusable afterwards."""

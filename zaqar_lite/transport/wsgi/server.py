@@ -39,6 +39,7 @@ def run(conf) -> int:
     service.stats.address = '%s:%d' % (host, port)
     application = wsgi_app.create_app(service.api, service.stats)
     stop_fd = _install_stop_signals()
+    service.start_reports()
     server = eventlet.spawn(
         eventlet.wsgi.server, sock, application,
         custom_pool=eventlet.GreenPool(opts.workers), log=LOG,
