@@ -1,0 +1,70 @@
+"""Fixtures of the storage contract suite, run against every backend.
+
+To prove a new backend, add one entry to ``BACKENDS``: a context manager
+``factory(tmp_path, clock)`` that yields a ready driver and releases
+everything it started on exit.
+"""
+
+import contextlib
+import pathlib
+from typing import Iterator
+
+import pytest
+from oslo_config import cfg
+
+from zaqar_lite import conf as zaqar_conf
+from zaqar_lite.storage import base
+
+
+class FakeClock:
+    """A clock that only moves when told: ``clock()`` is the time."""
+
+    def __init__(self, start: float = 1_800_000_000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward by ``seconds``."""
+        self.now += seconds
+
+
+def sqlite_conf(path: pathlib.Path) -> cfg.ConfigOpts:
+    """A configuration whose SQLite database is ``path``."""
+    conf = cfg.ConfigOpts()
+    zaqar_conf.register_opts(conf)
+    conf([])
+    conf.set_override('path', str(path),
+                      group='drivers:message_store:sqlite')
+    return conf
+
+
+@contextlib.contextmanager
+def sqlite_backend(tmp_path: pathlib.Path,
+                   clock: FakeClock) -> Iterator[base.DataDriverBase]:
+    """A SQLite driver on a fresh file."""
+    from zaqar_lite.storage import sqlite
+    driver = sqlite.DataDriver(sqlite_conf(tmp_path / 'db.sqlite3'),
+                               clock=clock)
+    try:
+        yield driver
+    finally:
+        driver.close()
+
+
+#: backend name -> factory(tmp_path, clock), a context manager.
+BACKENDS = {
+    'sqlite': sqlite_backend,
+}
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def driver(request, tmp_path, clock) -> Iterator[base.DataDriverBase]:
+    with BACKENDS[request.param](tmp_path, clock) as data_driver:
+        yield data_driver

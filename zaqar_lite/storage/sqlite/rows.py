@@ -1,0 +1,56 @@
+"""SQL fragments and row conversions shared by the controllers."""
+
+import json
+from typing import Optional, Sequence
+
+from zaqar_lite.storage import base
+
+#: Columns read for a message, in the order ``to_message`` expects.
+COLUMNS = 'seq, id, ttl, created, body, claim_id, claim_expires, claim_count'
+
+#: Rows of one queue that are alive at ``:now``.
+LIVE = 'project = :project AND queue = :queue AND expires > :now'
+
+#: Live rows that a claim or a pop may take: not delayed, not claimed.
+FREE = LIVE + ' AND visible <= :now AND claim_expires <= :now'
+
+#: Seconds a message must still live (``:life``), as a new ttl: at least
+#: its ttl, at least ``ceil(age) + :life`` (portable ceil: no math
+#: functions needed in the SQLite build).
+NEW_TTL = ('MAX(ttl, CAST(:now - created AS INTEGER)'
+           ' + (:now - created > CAST(:now - created AS INTEGER))'
+           ' + :life)')
+
+#: Assignments that extend a message's life as a claim requires.
+EXTEND_LIFE = ('ttl = %s, expires = created + %s' % (NEW_TTL, NEW_TTL))
+
+#: Largest marker value SQLite can bind.
+_MAX_SEQ = 2 ** 63 - 1
+
+
+def to_message(row: Sequence, now: float) -> base.Message:
+    """A message dict (see ``base``) from a row of ``COLUMNS``."""
+    _seq, mid, ttl, created, body, claim_id, claim_expires, count = row
+    return {'id': mid, 'ttl': ttl, 'age': max(0, int(now - created)),
+            'body': json.loads(body),
+            'claim_id': claim_id if claim_expires > now else None,
+            'claim_count': count, 'created': created}
+
+
+def to_messages(rows: list[Sequence], now: float) -> list[base.Message]:
+    """Messages of ``rows`` in FIFO order (RETURNING does not sort)."""
+    return [to_message(row, now) for row in sorted(rows)]
+
+
+def parse_marker(marker: Optional[str]) -> int:
+    """The sequence number in a marker; 0 (the start) if unparsable."""
+    try:
+        seq = int(marker)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0
+    return seq if 0 <= seq <= _MAX_SEQ else 0
+
+
+def dump(value) -> str:
+    """JSON text of a body or metadata, compact."""
+    return json.dumps(value, separators=(',', ':'))
