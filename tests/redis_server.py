@@ -8,8 +8,11 @@ AOF). ``redis_server_fixture`` makes a pytest fixture of it.
 
 from __future__ import annotations
 
+import atexit
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -20,6 +23,14 @@ import pytest
 
 REDIS_SERVER = '/usr/bin/redis-server'
 START_TIMEOUT = 10.0
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM it when the test process dies,
+    so that a killed test run leaves no redis-server behind."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -92,7 +103,8 @@ class RedisServer:
         """Start the server and wait until it answers PING."""
         self.process = subprocess.Popen(self.command(),
                                         stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+                                        stderr=subprocess.DEVNULL,
+                                        preexec_fn=_die_with_parent)
         deadline = time.monotonic() + START_TIMEOUT
         while not _ping(self.port, self.password):
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -147,3 +159,16 @@ def redis_server_fixture(scope: str = 'function', **options
         with RedisServer(**options) as server:
             yield server
     return redis_server
+
+
+_shared: Optional[RedisServer] = None
+
+
+def shared_server() -> RedisServer:
+    """One server for the whole test process, started on first use and
+    stopped when the process exits (tests flush it between uses)."""
+    global _shared
+    if _shared is None or _shared.process is None:
+        _shared = RedisServer().start()
+        atexit.register(_shared.cleanup)
+    return _shared

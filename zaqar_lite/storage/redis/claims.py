@@ -27,7 +27,7 @@ class ClaimController(base.ClaimBase):
     def create(self, project: str, queue: str, ttl: int, grace: int,
                limit: int) -> tuple[Optional[str], list[base.Message]]:
         now = self.now()
-        claim_id = str(uuid.uuid4())
+        claim_id = uuid.uuid4().hex
         found = self._run('claim_create', project, queue, now, claim_id,
                           int(ttl), int(grace), int(limit))
         if not found:
@@ -41,9 +41,11 @@ class ClaimController(base.ClaimBase):
         found = self._run('claim_get', project, queue, now, claim_id)
         if found is None:
             raise errors.ClaimDoesNotExist(claim_id, queue, project)
-        created, _updated, ttl, grace, held = found
+        # Age counts from the last renewal, as in Zaqar: ``ttl - age`` is
+        # the time the claim has left.
+        _created, renewed, ttl, grace, held = found
         claim = {'id': claim_id, 'ttl': int(ttl), 'grace': int(grace),
-                 'age': records.age(now, float(created))}
+                 'age': records.age(now, float(renewed))}
         return claim, records.messages(held, now)
 
     @_translate

@@ -40,7 +40,7 @@ class MessageController(base.MessageBase):
     @_translate
     def post(self, project: str, queue: str, messages: list[dict],
              client_id: str) -> list[str]:
-        ids = [str(uuid.uuid4()) for _ in messages]
+        ids = [uuid.uuid4().hex for _ in messages]
         args = [keys.encode(project), queue, client_id or '']
         for msg_id, msg in zip(ids, messages):
             args += [msg_id, records.dump_body(msg.get('body')),
