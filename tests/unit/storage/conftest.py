@@ -53,9 +53,34 @@ def sqlite_backend(tmp_path: pathlib.Path,
         driver.close()
 
 
+def redis_conf(uri: str) -> cfg.ConfigOpts:
+    """A configuration whose Redis store is ``uri``."""
+    conf = cfg.ConfigOpts()
+    zaqar_conf.register_opts(conf)
+    conf([])
+    conf.set_override('uri', uri, group='drivers:message_store:redis')
+    return conf
+
+
+@contextlib.contextmanager
+def redis_backend(tmp_path: pathlib.Path,
+                  clock: FakeClock) -> Iterator[base.DataDriverBase]:
+    """A Redis driver on the session's redis-server, emptied first."""
+    from tests import redis_server
+    from zaqar_lite.storage import redis
+    server = redis_server.shared_server()
+    driver = redis.DataDriver(redis_conf(server.uri), clock=clock)
+    driver.connection.client.flushdb()
+    try:
+        yield driver
+    finally:
+        driver.close()
+
+
 #: backend name -> factory(tmp_path, clock), a context manager.
 BACKENDS = {
     'sqlite': sqlite_backend,
+    'redis': redis_backend,
 }
 
 
