@@ -21,8 +21,7 @@ def _faulthandler_file(reporter: reporter_mod.Reporter,
     """Where faulthandler dumps: stderr, or one file per process."""
     if not log_dir:
         return sys.stderr
-    name = '%s_gurumeditation_faulthandler_%d' % (reporter.service_name,
-                                                  os.getpid())
+    name = '%s_faulthandler_%d' % (reporter.service_name, os.getpid())
     fd = os.open(os.path.join(log_dir, name),
                  os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     return os.fdopen(fd, 'a', buffering=1)

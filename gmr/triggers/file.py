@@ -33,7 +33,7 @@ def signature(path: str) -> Optional[tuple]:
 class FileTrigger:
     """Watch ``path`` every ``interval`` seconds from a real OS thread.
 
-    ``requested`` is written only by the watcher thread.
+    ``requested`` and ``polls`` are written only by the watcher thread.
     """
 
     def __init__(self, path: str, interval: float,
@@ -41,6 +41,7 @@ class FileTrigger:
         self.path = path
         self.interval = interval
         self.requested = 0
+        self.polls = 0
         self._wake = wake
         self._stop = None
         self._thread = None
@@ -65,6 +66,7 @@ class FileTrigger:
         last = self._poll(None, first=True)
         while not stop.wait(self.interval):
             last = self._poll(last)
+            self.polls += 1
 
     def _poll(self, last: Optional[tuple], first: bool = False):
         """Fire when the file appeared or changed; never raise."""

@@ -20,7 +20,8 @@ def wait_for(predicate, timeout: float = 5.0, interval: float = 0.005):
         time.sleep(interval)
 
 
-def start_script(code: str, directory=None, **kwargs) -> subprocess.Popen:
+def start_script(code: str, directory=None, args=(),
+                 **kwargs) -> subprocess.Popen:
     """Run ``code`` in a fresh interpreter that can import gmr.
 
     With ``directory`` the code is run from a file there, so that stacks
@@ -35,7 +36,7 @@ def start_script(code: str, directory=None, **kwargs) -> subprocess.Popen:
             stream.write(code)
         argv = [sys.executable, path]
     return subprocess.Popen(
-        argv, env=env,
+        argv + list(args), env=env,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True, **kwargs)
 
