@@ -24,10 +24,17 @@ OPTS = [
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    """Register the [oslo_reports] options on ``conf``."""
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    """Register the [oslo_reports] options on ``conf`` (idempotent).
+
+    A fresh OptGroup per ConfigOpts: oslo.config keeps a group's option
+    registry (overrides included) inside the OptGroup object, so sharing
+    the module-level one would leak overrides between config objects.
+    """
+    group = cfg.OptGroup(GROUP.name, title=GROUP.title, help=GROUP.help)
+    conf.register_group(group)
+    conf.register_opts(OPTS, group=GROUP.name)
 
 
-def list_opts():
+def list_opts() -> dict:
+    """The options by group, for oslo-config-generator."""
     return {GROUP: OPTS}

@@ -1,0 +1,123 @@
+"""The Reporter: isolated sections, one report at a time, coalescing."""
+
+import json
+import os
+import threading
+
+import pytest
+
+from gmr import reporter as reporter_mod
+from gmr import sinks
+import gmr_testlib
+
+VERSION = {'product': 'zaqar-lite', 'vendor': 'v', 'version': '1',
+           'package': '1-1'}
+
+
+@pytest.fixture
+def reporter(tmp_path):
+    rep = reporter_mod.Reporter()
+    rep.configure(service_name='svc', run_mode='wsgi', version=VERSION,
+                  sink=sinks.DirectorySink(str(tmp_path)), fmt='json')
+    yield rep
+    rep.stop()
+
+
+def _reports(tmp_path):
+    return [json.loads((tmp_path / n).read_text())
+            for n in sorted(os.listdir(tmp_path))]
+
+
+def test_base_sections_come_in_the_oslo_reports_order(reporter):
+    reporter.register_section('Mine', lambda: {'k': 1})
+    titles = [s.title for s in reporter.build().sections]
+    assert titles == ['Package', 'Threads', 'Processes', 'Runtime', 'Mine']
+
+
+def test_a_raising_section_is_isolated(reporter):
+    reporter.register_section('Broken', lambda: {}['missing'])
+    reporter.register_section('After', lambda: 'still here')
+    report = reporter.build()
+    broken = report.section('Broken')
+    assert broken.data is None
+    assert broken.error.startswith("KeyError: 'missing' (at ")
+    assert '\n' not in broken.error
+    assert report.section('After').data == 'still here'
+    assert report.section('Package').data == VERSION
+
+
+def test_a_failing_sink_never_raises_into_the_caller(reporter, capfd):
+    class BrokenSink:
+        def write(self, report, text):
+            raise OSError('disk full')
+
+    reporter.sink = BrokenSink()
+    assert reporter.emit(1) is None
+    assert 'Unable to write Guru Meditation report: OSError: disk full' in (
+        capfd.readouterr().err)
+
+
+def test_triggers_during_a_build_coalesce_into_one_follow_up(
+        reporter, tmp_path):
+    entered, release = threading.Event(), threading.Event()
+    calls = []
+
+    def slow():
+        calls.append(1)
+        if len(calls) == 1:
+            entered.set()
+            release.wait(5)
+        return len(calls)
+
+    reporter.register_section('Slow', slow)
+    reporter.start()
+    reporter.trigger()
+    assert entered.wait(5)
+    for _ in range(5):
+        reporter.trigger()
+    release.set()
+    assert gmr_testlib.wait_for(
+        lambda: len(os.listdir(tmp_path)) == 2 and reporter.answered == 6)
+    reports = _reports(tmp_path)
+    assert [r['header']['answers'] for r in reports] == [1, 5]
+    assert len(os.listdir(tmp_path)) == 2 and len(calls) == 2
+
+
+def test_trigger_count_adds_up_and_the_header_answers_it(reporter,
+                                                         tmp_path):
+    reporter.start()
+    reporter.trigger(3)
+    assert gmr_testlib.wait_for(lambda: os.listdir(tmp_path))
+    doc = _reports(tmp_path)[0]
+    assert doc['header']['answers'] == 3
+    assert doc['header']['service'] == 'svc'
+    runtime = [s for s in doc['sections'] if s['title'] == 'Runtime'][0]
+    assert runtime['data']['triggers_received'] == 3
+
+
+def test_stop_ends_the_builder_thread(reporter):
+    reporter.start()
+    thread = reporter._thread
+    reporter.stop()
+    assert not thread.is_alive()
+    reporter.trigger()  # after stop: recorded, nothing else happens
+
+
+def test_after_fork_gives_the_child_its_own_builder(reporter, tmp_path):
+    reporter.start()
+    pid = os.fork()
+    if pid == 0:  # the child: only os._exit may leave it
+        code = 1
+        try:
+            reporter.after_fork()
+            reporter.trigger()
+            if gmr_testlib.wait_for(lambda: os.listdir(tmp_path)):
+                code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    names = os.listdir(tmp_path)
+    assert len(names) == 1 and names[0].endswith('_%d' % pid)
+    assert _reports(tmp_path)[0]['header']['pid'] == pid
+    assert reporter.requested == reporter.answered == 0
