@@ -89,8 +89,12 @@ def bool_param(req: falcon.Request, name: str) -> bool:
 
 
 def list_param(req: falcon.Request, name: str) -> list[str] | None:
-    """A comma-separated parameter (``?ids=a,b``), or None if absent."""
-    value = req.get_param(name)
-    if value is None:
+    """A list parameter, or None if absent.
+
+    Both forms clients send are accepted: comma-separated (``?ids=a,b``)
+    and repeated (``?ids=a&ids=b``, as python-zaqarclient sends them).
+    """
+    values = req.get_param_as_list(name)
+    if values is None:
         return None
-    return [item for item in value.split(',') if item]
+    return [item for value in values for item in value.split(',') if item]
