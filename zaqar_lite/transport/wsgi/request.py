@@ -34,8 +34,11 @@ def read_json(req: falcon.Request, max_size: int | None = None,
     if (req.content_type or '').split(';')[0].strip() == FORM_TYPE:
         raise errors.BadRequest('Request bodies must be JSON.',
                                 title='Invalid Content-Type')
-    data = req.bounded_stream.read(None if max_size is None
-                                   else max_size + 1)
+    # A chunked body has no Content-Length: read the raw stream, which the
+    # WSGI server de-chunks; bounded_stream would see an empty body.
+    stream = req.bounded_stream if req.content_length is not None \
+        else req.stream
+    data = stream.read(-1 if max_size is None else max_size + 1)
     if max_size is not None and len(data) > max_size:
         raise errors.BadRequest('The request body is too large. Max size '
                                 '%d bytes.' % max_size)
