@@ -86,8 +86,9 @@ def test_configuration_section_shows_the_config_passed_in(reporter):
 def test_log_dir_and_format_options_are_used(reporter, tmp_path):
     _setup(reporter, _conf(log_dir=str(tmp_path), format='json'))
     reporter.trigger()
-    assert gmr_testlib.wait_for(lambda: list(tmp_path.iterdir()))
-    doc = json.loads(next(tmp_path.iterdir()).read_text())
+    reports = gmr_testlib.wait_for(
+        lambda: list(tmp_path.glob('svc_gurumeditation_*')))
+    doc = json.loads(reports[0].read_text())
     assert doc['schema'] == 'gmr/1'
     assert doc['header']['run_mode'] == 'wsgi'
 

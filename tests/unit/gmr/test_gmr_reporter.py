@@ -23,9 +23,14 @@ def reporter(tmp_path):
     rep.stop()
 
 
+def _names(tmp_path):
+    """Finished report files (a temporary file is not one yet)."""
+    return sorted(n for n in os.listdir(tmp_path)
+                  if '_gurumeditation_' in n)
+
+
 def _reports(tmp_path):
-    return [json.loads((tmp_path / n).read_text())
-            for n in sorted(os.listdir(tmp_path))]
+    return [json.loads((tmp_path / n).read_text()) for n in _names(tmp_path)]
 
 
 def test_base_sections_come_in_the_oslo_reports_order(reporter):
@@ -77,17 +82,17 @@ def test_triggers_during_a_build_coalesce_into_one_follow_up(
         reporter.trigger()
     release.set()
     assert gmr_testlib.wait_for(
-        lambda: len(os.listdir(tmp_path)) == 2 and reporter.answered == 6)
+        lambda: len(_names(tmp_path)) == 2 and reporter.answered == 6)
     reports = _reports(tmp_path)
     assert [r['header']['answers'] for r in reports] == [1, 5]
-    assert len(os.listdir(tmp_path)) == 2 and len(calls) == 2
+    assert len(_names(tmp_path)) == 2 and len(calls) == 2
 
 
 def test_trigger_count_adds_up_and_the_header_answers_it(reporter,
                                                          tmp_path):
     reporter.start()
     reporter.trigger(3)
-    assert gmr_testlib.wait_for(lambda: os.listdir(tmp_path))
+    assert gmr_testlib.wait_for(lambda: _names(tmp_path))
     doc = _reports(tmp_path)[0]
     assert doc['header']['answers'] == 3
     assert doc['header']['service'] == 'svc'
@@ -111,13 +116,13 @@ def test_after_fork_gives_the_child_its_own_builder(reporter, tmp_path):
         try:
             reporter.after_fork()
             reporter.trigger()
-            if gmr_testlib.wait_for(lambda: os.listdir(tmp_path)):
+            if gmr_testlib.wait_for(lambda: _names(tmp_path)):
                 code = 0
         finally:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
-    names = os.listdir(tmp_path)
+    names = _names(tmp_path)
     assert len(names) == 1 and names[0].endswith('_%d' % pid)
     assert _reports(tmp_path)[0]['header']['pid'] == pid
     assert reporter.requested == reporter.answered == 0
