@@ -13,9 +13,11 @@ OPTS = [
                     'triggers a report. When set, SIGUSR2 does not.'),
     cfg.IntOpt('file_event_handler_interval', default=1, min=1,
                help='Seconds between two checks of file_event_handler.'),
-    cfg.StrOpt('format', default='text', choices=['text', 'json'],
-               help='Report format: the oslo.reports text layout, or JSON '
-                    '(one versioned schema with the same content).'),
+    cfg.StrOpt('format', default='text',
+               choices=[('text', 'the oslo.reports text layout'),
+                        ('json', 'one versioned JSON document, with the '
+                                 'same content')],
+               help='Format of the reports.'),
     cfg.BoolOpt('faulthandler', default=False,
                 help='Before the full report, dump every thread at once with '
                      "the standard library's faulthandler, which needs no "

@@ -5,12 +5,15 @@ from oslo_config import cfg
 GROUP = cfg.OptGroup('drivers', title='Transport and storage drivers')
 
 OPTS = [
-    cfg.StrOpt('transport', default='wsgi', choices=['wsgi', 'websocket'],
-               help='Transport served by zaqar-lite-server: the HTTP API '
-                    '(wsgi, on eventlet) or the websocket protocol '
-                    '(websocket, on asyncio).'),
+    cfg.StrOpt('transport', default='wsgi',
+               choices=[('wsgi', 'the v2 HTTP API, served by eventlet'),
+                        ('websocket', 'the websocket protocol, served by '
+                                      'autobahn on asyncio')],
+               help='Transport served by zaqar-lite-server.'),
     cfg.StrOpt('message_store', default='sqlite',
-               choices=['sqlite', 'redis'],
+               choices=[('sqlite', 'an embedded SQLite file (one machine)'),
+                        ('redis', 'a Redis server, shared by several '
+                                  'zaqar-lite servers')],
                help='Storage driver for queues, messages and claims.'),
 ]
 

@@ -28,12 +28,12 @@ OPTS = [
                     'servers of both transports) may share one file. '
                     'Default: zaqar-lite/zaqar-lite.sqlite3 under '
                     '$XDG_DATA_HOME (~/.local/share).'),
-    cfg.StrOpt('synchronous', default='normal', choices=['normal', 'full'],
-               help='SQLite synchronous mode. "normal" (with the WAL '
-                    'journal) keeps every acknowledged message when the '
-                    'server process crashes or is killed; "full" also '
-                    'keeps them through a power failure, at the cost of '
-                    'one fsync per write.'),
+    cfg.StrOpt('synchronous', default='normal',
+               choices=[('normal', 'acknowledged messages survive a crash '
+                                   'of the server process'),
+                        ('full', 'they also survive a power failure, at '
+                                 'the cost of one fsync per write')],
+               help='SQLite synchronous mode (with the WAL journal).'),
     cfg.FloatOpt('busy_timeout', default=30.0, min=0.1,
                  help='Seconds a write waits for another process holding '
                       'the database lock before the request fails with '
