@@ -1,0 +1,1 @@
+"""Load generators that measure the zaqar-lite run modes."""

@@ -1,0 +1,189 @@
+"""HTTP load generator: msgs/s and latency of posting and of a
+producer/consumer mix, compared with a trivial request of the same server.
+
+Run ``python benchmarks/http_load.py [--duration S] [--target URL]``;
+see benchmarks/README.rst for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import functools
+import pathlib
+import sys
+import tempfile
+import uuid
+from typing import Iterator, Optional
+
+if __package__ in (None, ''):  # run as a script: make the repo importable
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+
+from benchmarks import mix  # noqa: E402
+from benchmarks import runner  # noqa: E402
+from benchmarks import targets  # noqa: E402
+from benchmarks import workers  # noqa: E402
+
+#: Issue 2: three times real Zaqar 23 on Redis (3.8k msgs/s posted by 4
+#: clients in batches of 10; 0.85k msgs/s consumed in the mix), and
+#: posting at least 60 % of what the server does for a trivial request.
+TARGET_POST = 11400.0
+TARGET_CONSUMED = 2550.0
+TARGET_POST_RATIO = 0.60
+
+
+@dataclasses.dataclass
+class Row:
+    """One line of the report."""
+
+    name: str
+    clients: str
+    figures: runner.Figures
+    outcome: runner.Outcome
+    ratio: Optional[float] = None
+
+
+def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--duration', type=float, default=5.0,
+                        help='measured seconds per scenario (default 5)')
+    parser.add_argument('--warmup', type=float, default=1.0,
+                        help='unmeasured seconds before each (default 1)')
+    parser.add_argument('--target', metavar='URL',
+                        help='measure a running server instead of '
+                             'starting one, e.g. http://127.0.0.1:8888')
+    parser.add_argument('--mode', choices=sorted(targets.TARGETS),
+                        default='wsgi', help='run mode to start when no '
+                                             '--target is given')
+    parser.add_argument('--threads', action='store_true',
+                        help='run clients as threads of one process '
+                             '(default: one process per client)')
+    parser.add_argument('--batch', type=int, default=10)
+    parser.add_argument('--producers', type=int, default=2)
+    parser.add_argument('--consumers', type=int, default=2)
+    parser.add_argument('--per-message-delete', action='store_true',
+                        help='consumers delete each claimed message on '
+                             'its own instead of one ?ids= request')
+    return parser.parse_args(argv)
+
+
+@contextlib.contextmanager
+def open_target(args: argparse.Namespace) -> Iterator[targets.Target]:
+    """The server to measure: ``--target`` or one started for the run."""
+    if args.target:
+        with targets.external(args.target) as target:
+            yield target
+        return
+    with tempfile.TemporaryDirectory(prefix='zaqar-bench-') as tmp:
+        with targets.TARGETS[args.mode](pathlib.Path(tmp)) as target:
+            yield target
+
+
+class Bench:
+    """Runs the scenarios against one target and keeps their rows."""
+
+    def __init__(self, args: argparse.Namespace, target: targets.Target):
+        self.args = args
+        self.target = target
+        self.project = 'bench-%s' % uuid.uuid4().hex[:8]
+        self.rows: list[Row] = []
+        self.ping: dict[int, float] = {}
+        self.audit: Optional[mix.Audit] = None
+
+    def _run(self, factories: list) -> runner.Outcome:
+        return runner.run(factories, self.target.url, self.project,
+                          self.args.warmup, self.args.duration,
+                          processes=not self.args.threads,
+                          server_pid=self.target.pid)
+
+    def _row(self, name: str, clients: str, outcome: runner.Outcome,
+             label: str, ping_clients: Optional[int] = None) -> Row:
+        figs = runner.figures(outcome.events, label, self.args.duration)
+        ratio = None
+        if ping_clients in self.ping and self.ping[ping_clients]:
+            ratio = figs.msgs_per_s / (self.ping[ping_clients] * 10)
+        row = Row(name, clients, figs, outcome, ratio)
+        self.rows.append(row)
+        return row
+
+    def run_ping(self, clients: int) -> None:
+        factory = functools.partial(workers.Ping, queue='')
+        outcome = self._run([factory] * clients)
+        row = self._row('ping', str(clients), outcome, 'ping')
+        self.ping[clients] = row.figures.req_per_s
+
+    def run_post(self, clients: int) -> None:
+        factories = [functools.partial(workers.Poster, queue='post-%d-%d'
+                                       % (clients, n),
+                                       batch=self.args.batch)
+                     for n in range(clients)]
+        outcome = self._run(factories)
+        self._row('post (batch %d)' % self.args.batch, str(clients),
+                  outcome, 'post', clients)
+
+    def run_mix(self) -> None:
+        a = self.args
+        queue = 'mix'
+        producer = functools.partial(workers.Producer, queue=queue,
+                                     batch=a.batch)
+        consumer = functools.partial(workers.Consumer, queue=queue,
+                                     batch=a.batch,
+                                     per_message=a.per_message_delete)
+        factories = [producer] * a.producers + [consumer] * a.consumers
+        outcome = self._run(factories)
+        clients = '%d+%d' % (a.producers, a.consumers)
+        total = a.producers + a.consumers
+        self._row('mix: post', clients, outcome, 'post', total)
+        self._row('mix: claim', clients, outcome, 'claim')
+        self._row('mix: delete (consumed)', clients, outcome, 'delete',
+                  total)
+        drained, left = mix.drain(self.target.url, self.project, queue)
+        self.audit = mix.audit(outcome.extras, drained, left)
+
+    def run_all(self) -> None:
+        mixed = self.args.producers + self.args.consumers
+        for clients in sorted({1, 4, mixed}):
+            self.run_ping(clients)
+        for clients in (1, 4):
+            self.run_post(clients)
+        self.run_mix()
+
+
+def print_report(bench: Bench, out=sys.stdout) -> bool:
+    """The table, the issue's targets and the audit; True if all met."""
+    a = bench.args
+    print('\nTarget: %s' % bench.target.description, file=out)
+    print('%.0f s measured per scenario after %.0f s warm-up; clients in '
+          '%s\n' % (a.duration, a.warmup,
+                    'threads' if a.threads else 'processes'), file=out)
+    from benchmarks import report
+    report.table(bench.rows, out)
+    rows = {(r.name, r.clients): r for r in bench.rows}
+    post = rows.get(('post (batch %d)' % a.batch, '4'))
+    consumed = [r for r in bench.rows if r.name.startswith('mix: delete')]
+    print('\nIssue 2 targets:', file=out)
+    met = [report.check('post, 4 clients', post and post.figures.msgs_per_s,
+                        TARGET_POST, 'msgs/s', out),
+           report.check('consumed in the mix', consumed and
+                        consumed[0].figures.msgs_per_s,
+                        TARGET_CONSUMED, 'msgs/s', out),
+           report.check('post, 4 clients / (ping req/s x 10)',
+                        post and post.ratio, TARGET_POST_RATIO, 'x', out)]
+    print('', file=out)
+    report.audit(bench.audit, out)
+    return all(met)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Run every scenario; 1 if the mix lost or repeated a message."""
+    args = parse_args(argv)
+    with open_target(args) as target:
+        bench = Bench(args, target)
+        bench.run_all()
+    print_report(bench)
+    return 0 if bench.audit.ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
