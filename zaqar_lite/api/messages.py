@@ -41,25 +41,26 @@ class MessageOperations:
     def _max_post_size(self, stored: dict) -> int:
         """The queue's own limit, never above the service's."""
         limit = self._limits.max_messages_post_size
-        return min(stored.get('_max_messages_post_size', limit), limit)
+        return min(_setting(stored, '_max_messages_post_size', limit), limit)
 
     def _batch(self, messages: Any, stored: dict) -> list[dict]:
         if not isinstance(messages, list) or not messages:
             raise errors.BadRequest('No messages to enqueue: "messages" '
                                     'must be a non-empty list.')
-        ttl = stored.get('_default_message_ttl',
-                         self._limits.default_message_ttl)
-        delay = stored.get('_default_message_delay',
-                           self._limits.default_message_delay)
+        ttl = _setting(stored, '_default_message_ttl',
+                       self._limits.default_message_ttl)
+        delay = _setting(stored, '_default_message_delay',
+                         self._limits.default_message_delay)
         batch = []
         for msg in messages:
             if not isinstance(msg, dict) or 'body' not in msg:
                 raise errors.BadRequest('Each message must be an object '
                                         'with a "body".')
             batch.append({'body': msg['body'],
-                          'ttl': self._v.message_ttl(msg.get('ttl'), ttl),
-                          'delay': self._v.message_delay(msg.get('delay'),
-                                                         delay)})
+                          'ttl': self._v.message_ttl(msg.get('ttl', ttl),
+                                                     ttl),
+                          'delay': self._v.message_delay(
+                              msg.get('delay', delay), delay)})
         return batch
 
     def list(self, ctx: RequestContext, queue: str,
@@ -118,3 +119,10 @@ class MessageOperations:
                                     'not be greater than %d.' % maximum)
         taken = self._messages.pop(ctx.project, queue, count)
         return {'messages': [formatting.popped_message(m) for m in taken]}
+
+
+def _setting(stored: dict, key: str, default: int) -> int:
+    """A queue's own value of a reserved metadata key; absent or null
+    means the service's default."""
+    value = stored.get(key)
+    return default if value is None else value

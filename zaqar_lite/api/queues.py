@@ -8,6 +8,10 @@ from zaqar_lite.api import validation
 from zaqar_lite.api.context import RequestContext
 from zaqar_lite.storage import base
 
+#: What a purge may name; subscriptions are accepted (Zaqar has them) and
+#: there are none to purge.
+PURGEABLE = ('messages', 'subscriptions')
+
 
 @errors.translating
 class QueueOperations:
@@ -105,7 +109,7 @@ class QueueOperations:
         if resource_types is None:
             resource_types = ['messages']
         if (not isinstance(resource_types, list)
-                or not set(resource_types) <= {'messages', 'subscriptions'}):
+                or not all(kind in PURGEABLE for kind in resource_types)):
             raise errors.BadRequest('resource_types must be a list of '
                                     '"messages" and "subscriptions".')
         if 'messages' in resource_types:

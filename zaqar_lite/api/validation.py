@@ -41,9 +41,10 @@ class Validator:
         return value
 
     def in_range(self, name: str, value: Any, default: int, low: int,
-                 high: int) -> int:
-        """An optional integer field; None means ``default``."""
-        if value is None:
+                 high: int, nullable: bool = True) -> int:
+        """An optional integer field; None means ``default`` if
+        ``nullable``, and is refused otherwise."""
+        if value is None and nullable:
             return default
         if not is_int(value):
             raise errors.BadRequest('%s must be an integer.' % name)
@@ -53,12 +54,15 @@ class Validator:
         return value
 
     def message_ttl(self, value: Any, default: int) -> int:
+        """A message's ttl; an explicit null is refused, as by Zaqar (only
+        claims take null as "the default")."""
         return self.in_range('ttl', value, default, 60,
-                             self.limits.max_message_ttl)
+                             self.limits.max_message_ttl, nullable=False)
 
     def message_delay(self, value: Any, default: int) -> int:
+        """A message's delay; an explicit null is refused."""
         return self.in_range('delay', value, default, 0,
-                             self.limits.max_message_delay)
+                             self.limits.max_message_delay, nullable=False)
 
     def claim_ttl(self, value: Any) -> int:
         return self.in_range('ttl', value, self.limits.default_claim_ttl,

@@ -41,6 +41,8 @@ def create_app(api: v2.API,
     app.add_route(_Q + '/messages/{message_id}', messages.Item(api))
     app.add_route(_Q + '/claims', claims.Collection(api))
     app.add_route(_Q + '/claims/{claim_id}', claims.Item(api))
+    # Routes take precedence: the sink only sees paths no route matches.
+    app.add_sink(_unrouted_queue_path, r'/v2/queues/')
     app.set_error_serializer(_serialize_http_error)
     app.add_error_handler(errors.APIError, _handle_api_error)
     app.add_error_handler(Exception, _make_unexpected_handler(stats))
@@ -64,6 +66,29 @@ def _serialize_http_error(req, resp, exc: falcon.HTTPError) -> None:
     resp.media = {'title': title or exc.title,
                   'description': exc.description or description
                   or exc.title}
+
+
+#: Where WSGI servers keep the path as it was sent, before unquoting
+#: (gunicorn and falcon.testing, uWSGI, eventlet).
+_RAW_PATH_KEYS = ('RAW_URI', 'REQUEST_URI', 'RAW_PATH_INFO')
+
+
+def _unrouted_queue_path(req: falcon.Request, resp: falcon.Response,
+                         **kwargs) -> None:
+    """A path under ``/v2/queues/`` that no route matches.
+
+    A queue name with an encoded slash (``a%2Fb``) arrives unquoted as two
+    path segments and matches nothing; it is an invalid queue name, not an
+    unknown resource, so it gets the same 400 as any other bad name.
+    """
+    raw = next((req.env[key] for key in _RAW_PATH_KEYS if req.env.get(key)),
+               '')
+    segments = raw.split('?', 1)[0].split('/')
+    if len(segments) > 3 and '%2f' in segments[3].lower():
+        raise errors.BadRequest(
+            'The format of the submitted queue name or project id is not '
+            'valid.', title='Invalid queue identification')
+    raise falcon.HTTPNotFound()
 
 
 def _handle_api_error(req, resp, exc: errors.APIError, params) -> None:

@@ -1,6 +1,8 @@
 """Reading HTTP requests: JSON bodies and query parameters, strictly."""
 
 import json
+import math
+import re
 from typing import Any
 
 import falcon
@@ -9,12 +11,21 @@ from zaqar_lite.api import errors
 
 INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
 FORM_TYPE = 'application/x-www-form-urlencoded'
+_INTEGER = re.compile(r'-?[0-9]+\Z')
 
 
 def _int64(text: str) -> int:
     value = int(text)
     if not INT64_MIN <= value <= INT64_MAX:
         raise ValueError('integer out of range')
+    return value
+
+
+def _finite(text: str) -> float:
+    # 1e400 parses as infinity, which JSON cannot carry back out.
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError('number out of range')
     return value
 
 
@@ -47,11 +58,12 @@ def read_json(req: falcon.Request, max_size: int | None = None,
             raise errors.InvalidBody('A JSON body is required.')
         return None, 0
     try:
-        doc = json.loads(data, parse_int=_int64,
+        doc = json.loads(data, parse_int=_int64, parse_float=_finite,
                          parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:
-        raise errors.InvalidBody('Malformed JSON or an integer that does '
-                                 'not fit in 64 bits: %s' % exc)
+        raise errors.InvalidBody('Malformed JSON, or a number out of range '
+                                 '(integers must fit in 64 bits): %s'
+                                 % exc)
     if not isinstance(doc, (dict, list)):
         raise errors.InvalidBody('The JSON body must be an object or an '
                                  'array.')
@@ -71,11 +83,11 @@ def int_param(req: falcon.Request, name: str) -> int | None:
     value = req.get_param(name)
     if value is None or value == '':
         return None
-    try:
-        return int(value)
-    except ValueError:
+    # int() alone would also take " 5", "1_0" and non-ASCII digits.
+    if not _INTEGER.match(value) or len(value) > 20:
         raise errors.BadRequest('The "%s" parameter must be an integer.'
                                 % name)
+    return int(value)
 
 
 def bool_param(req: falcon.Request, name: str) -> bool:
