@@ -2,7 +2,7 @@
 -- Returns the claimed messages' records (none: no claim is stored).
 local cid, ttl, grace = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 gc(50)
-local picked = scan('-inf', tonumber(ARGV[5]), free)
+local picked = scan(FREE, '-inf', tonumber(ARGV[5]), free)
 if #picked == 0 then return {} end
 local expires = NOW + ttl
 redis.call('HSET', ckey(cid), 'c', NOWS, 'u', NOWS, 't', ttl, 'g', grace,

@@ -4,7 +4,7 @@ for _, id in ipairs(redis.call('LRANGE', cmkey(cid), 0, -1)) do
   local m = load(id)
   if m and m.ci == cid then
     redis.call('HDEL', mkey(id), 'ci', 'ce')
-    redis.call('ZREM', CLM, id)
+    release(id)
   end
 end
 redis.call('DEL', ckey(cid), cmkey(cid))

@@ -9,8 +9,13 @@ local NOW = tonumber(NOWS)
 -- Redis drops a key this long after its logical expiry, in case the
 -- queue is never touched again (gc() and each write clean up before).
 local BACKSTOP = 86400
-local IDS, EXP, VIS, CLM, CLS = Q .. ':ids', Q .. ':exp', Q .. ':vis',
-  Q .. ':clm', Q .. ':cls'
+-- IDS: every message by sequence (FIFO); FREE: those not in CLM, by
+-- sequence (what claims and pops scan, so held messages cost nothing);
+-- CLM: held messages by claim expiry; EXP: by expiry; VIS: delayed ones
+-- by end of delay; CLS: claims by expiry.
+local IDS, FREE, EXP, VIS = Q .. ':ids', Q .. ':free', Q .. ':exp',
+  Q .. ':vis'
+local CLM, CLS = Q .. ':clm', Q .. ':cls'
 
 local function num(x) return string.format('%.17g', x) end
 local function mkey(id) return Q .. ':m:' .. id end
@@ -49,16 +54,18 @@ end
 local function forget(id)
   redis.call('DEL', mkey(id))
   redis.call('ZREM', IDS, id)
+  redis.call('ZREM', FREE, id)
   redis.call('ZREM', EXP, id)
   redis.call('ZREM', VIS, id)
   redis.call('ZREM', CLM, id)
 end
 
--- Messages after score `lo` (FIFO), up to `limit` of them that `want`.
-local function scan(lo, limit, want)
+-- Messages of `index` after sequence `lo`, in FIFO order: up to `limit`
+-- of them that `want`.
+local function scan(index, lo, limit, want)
   local out, offset = {}, 0
   while #out < limit do
-    local ids = redis.call('ZRANGEBYSCORE', IDS, lo, '+inf', 'LIMIT',
+    local ids = redis.call('ZRANGEBYSCORE', index, lo, '+inf', 'LIMIT',
                            offset, 100)
     for _, id in ipairs(ids) do
       local m = load(id)
@@ -81,11 +88,29 @@ local function hold(m, cid, expires, life)
              'n', m.n)
   redis.call('ZADD', EXP, num(m.c + t), m.id)
   redis.call('ZADD', CLM, num(expires), m.id)
+  redis.call('ZREM', FREE, m.id)
   backstop(mkey(m.id), m.c + t)
+end
+
+-- Make a held message free again.
+local function release(id)
+  redis.call('ZREM', CLM, id)
+  local seq = redis.call('ZSCORE', IDS, id)
+  if seq then redis.call('ZADD', FREE, seq, id) end
+end
+
+-- Return every message whose claim expired to FREE (all of them, so that
+-- a claim or a pop takes the oldest free messages; each hold is released
+-- once, so the cost is spread over the claims that made them).
+local function release_expired()
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', CLM, '-inf', NOWS)) do
+    release(id)
+  end
 end
 
 -- Remove up to `limit` expired messages and claims; returns messages.
 local function gc(limit)
+  release_expired()
   local ids = redis.call('ZRANGEBYSCORE', EXP, '-inf', NOWS, 'LIMIT', 0,
                          limit)
   for _, id in ipairs(ids) do forget(id) end
@@ -96,7 +121,6 @@ local function gc(limit)
     redis.call('ZREM', CLS, cid)
   end
   redis.call('ZREMRANGEBYSCORE', VIS, '-inf', NOWS)
-  redis.call('ZREMRANGEBYSCORE', CLM, '-inf', NOWS)
   return #ids
 end
 
@@ -108,7 +132,7 @@ local function wipe()
   for _, cid in ipairs(redis.call('ZRANGE', CLS, 0, -1)) do
     redis.call('UNLINK', ckey(cid), cmkey(cid))
   end
-  redis.call('UNLINK', IDS, EXP, VIS, CLM, CLS)
+  redis.call('UNLINK', IDS, FREE, EXP, VIS, CLM, CLS)
 end
 
 -- Create the queue if missing; returns 1 if it was created.

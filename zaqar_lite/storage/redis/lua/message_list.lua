@@ -8,7 +8,7 @@ local function visible(m)
     and (claimed or not held(m)) and (delayed_ok or not delayed(m))
 end
 local out = {}
-for _, m in ipairs(scan(ARGV[2], tonumber(ARGV[3]), visible)) do
+for _, m in ipairs(scan(IDS, ARGV[2], tonumber(ARGV[3]), visible)) do
   out[#out + 1] = record(m)
 end
 return out
