@@ -41,12 +41,27 @@ def _install_trigger(reporter: reporter_mod.Reporter,
                     '[oslo_reports] file_event_handler (under uWSGI no '
                     'SIGUSR2 handler is installed)')
     else:
-        trigger = signal_trigger.SignalTrigger(reporter.wake)
-        reporter.triggers.append(trigger)
-        fault_file = None
-        if group.faulthandler:
-            fault_file = _faulthandler_file(reporter, group.log_dir)
-        trigger.install(fault_file)
+        _install_signal(reporter, group)
+
+
+def _install_signal(reporter: reporter_mod.Reporter, group: Any) -> None:
+    """SIGUSR2, with the faulthandler stage first when asked for."""
+    trigger = signal_trigger.SignalTrigger(reporter.wake)
+    try:
+        trigger.install()
+    except ValueError as exc:  # not called on the main thread
+        LOG.error('Guru Meditation Report: SIGUSR2 trigger not installed: '
+                  '%s', exc)
+        return
+    reporter.triggers.append(trigger)
+    if not group.faulthandler:
+        return
+    try:
+        trigger.add_faulthandler(_faulthandler_file(reporter, group.log_dir))
+    except (OSError, ValueError, RuntimeError, AttributeError) as exc:
+        # e.g. no usable stderr: the full report still works.
+        LOG.error('Guru Meditation Report: faulthandler stage not '
+                  'installed: %s', exc)
 
 
 def setup_autorun(reporter: reporter_mod.Reporter, conf: cfg.ConfigOpts, *,

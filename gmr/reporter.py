@@ -146,19 +146,22 @@ class Reporter:
 
     def start(self) -> None:
         """Start the builder thread (idempotent, fork-aware)."""
-        if self._pid == os.getpid():
+        if self._thread is not None and self._pid == os.getpid():
             return
         self._close_pipe()
         real_os = _compat.os()
         self._wake_r, self._wake_w = real_os.pipe()
         real_os.set_blocking(self._wake_w, False)
         self._stopping = False
+        if self._pid not in (None, os.getpid()):
+            # A forked child owes nothing for its parent's requests.
+            self._answered = self.requested
         self._pid = os.getpid()
-        self._answered = self.requested  # a new process owes nothing yet
         self._thread = _compat.threading().Thread(
             target=self._run, args=(self._wake_r,), daemon=True,
             name='gmr-report-builder')
         self._thread.start()
+        self.wake()  # answer requests made before the start, if any
 
     def wake(self) -> None:
         """Wake the builder: one non-blocking byte; safe in a signal handler.
@@ -182,13 +185,20 @@ class Reporter:
             pending = self.requested - self._answered
             if pending > 0:
                 self._answered += pending
-                self.emit(pending)
+                self._emit_guarded(pending)
+
+    def _emit_guarded(self, answers: int) -> None:
+        """emit(), surviving even a section that raises SystemExit."""
+        try:
+            self.emit(answers)
+        except BaseException as exc:
+            sinks.announce('Guru Meditation report aborted: %s'
+                           % sections.one_line_error(exc))
 
     def after_fork(self) -> None:
         """In a forked child: new pipe, builder and watcher threads."""
         if self._pid is None or self._pid == os.getpid():
             return
-        self._thread = None
         self.start()
         for trigger in self.triggers:
             if hasattr(trigger, 'start'):
@@ -206,7 +216,6 @@ class Reporter:
             self.wake()
             self._thread.join(5)
         self._thread = None
-        self._pid = None
         self._close_pipe()
 
     def _close_pipe(self) -> None:

@@ -1,5 +1,6 @@
 """Text layouts of the section kinds (bodies below the banners)."""
 
+import textwrap
 from collections import abc
 from typing import Any
 
@@ -64,7 +65,9 @@ def grouped(label: str, data: list[dict], member: str) -> str:
         return 'None.\n'
     blocks = []
     for group in data:
-        members = ', '.join(member % m for m in group['members'])
+        members = textwrap.fill(
+            ', '.join(member % m for m in group['members']), 72,
+            break_on_hyphens=False)
         blocks.append('%s\n%s\n%s' % (
             block_rule(' %s x%d ' % (label, group['count'])), members,
             frames(group['stack'])))

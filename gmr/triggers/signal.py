@@ -2,7 +2,7 @@
 
 import faulthandler
 import signal
-from typing import IO, Callable, Optional
+from typing import IO, Callable
 
 SIGNUM = signal.SIGUSR2
 
@@ -25,18 +25,20 @@ class SignalTrigger:
         self.requested += 1
         self._wake()
 
-    def install(self, faulthandler_file: Optional[IO] = None) -> None:
-        """Install the handler; then, optionally, faulthandler before it.
-
-        faulthandler is registered after the Python handler with
-        ``chain=True``: on delivery it dumps every thread at C level at
-        once (no GIL needed, so a thread stuck in C still shows), then
-        chains to the Python handler, which requests the full report.
-        """
+    def install(self) -> None:
+        """Install the Python handler (on the main thread only)."""
         signal.signal(self.signum, self._handle)
-        if faulthandler_file is not None:
-            faulthandler.register(self.signum, file=faulthandler_file,
-                                  all_threads=True, chain=True)
+
+    def add_faulthandler(self, stream: IO) -> None:
+        """Dump every thread to ``stream`` at C level on each delivery.
+
+        Registered after the Python handler, with ``chain=True``: on
+        delivery faulthandler dumps at once (no GIL needed, so a thread
+        stuck in C still shows), then chains to the Python handler, which
+        requests the full report.
+        """
+        faulthandler.register(self.signum, file=stream, all_threads=True,
+                              chain=True)
 
     def uninstall(self) -> None:
         """Restore the default disposition (tests, stop())."""

@@ -3,6 +3,7 @@
 import json
 import logging
 import signal
+import threading
 
 import pytest
 from oslo_config import cfg
@@ -117,3 +118,15 @@ def test_public_api_installs_once_and_keeps_registered_sections(tmp_path):
     done = gmr_testlib.run_script(PUBLIC_API, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "1 svc\n['Early', 'Late']\n"
+
+
+def test_setup_off_the_main_thread_logs_instead_of_failing(reporter,
+                                                           caplog):
+    done = []
+    worker = threading.Thread(
+        target=lambda: done.append(_setup(reporter, _conf())))
+    with caplog.at_level(logging.ERROR, logger='gmr.autorun'):
+        worker.start()
+        worker.join(5)
+    assert done == [reporter] and reporter.triggers == []
+    assert 'SIGUSR2 trigger not installed' in caplog.text

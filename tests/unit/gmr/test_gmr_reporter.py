@@ -126,3 +126,37 @@ def test_after_fork_gives_the_child_its_own_builder(reporter, tmp_path):
     assert len(names) == 1 and names[0].endswith('_%d' % pid)
     assert _reports(tmp_path)[0]['header']['pid'] == pid
     assert reporter.requested == reporter.answered == 0
+
+
+def test_the_builder_survives_a_section_raising_system_exit(
+        reporter, tmp_path):
+    calls = []
+
+    def exits():
+        calls.append(1)
+        if len(calls) == 1:
+            raise SystemExit(3)
+        return 'ok'
+
+    reporter.register_section('Exits', exits)
+    reporter.start()
+    reporter.trigger()
+    assert gmr_testlib.wait_for(lambda: reporter.answered == 1)
+    reporter.trigger()
+    assert gmr_testlib.wait_for(lambda: _names(tmp_path))
+    assert reporter._thread.is_alive()
+
+
+def test_requests_made_before_start_are_answered_by_it(reporter, tmp_path):
+    reporter.trigger(2)
+    reporter.start()
+    assert gmr_testlib.wait_for(lambda: _names(tmp_path))
+    assert _reports(tmp_path)[0]['header']['answers'] == 2
+
+
+def test_a_stopped_reporter_can_start_again(reporter, tmp_path):
+    reporter.start()
+    reporter.stop()
+    reporter.start()
+    reporter.trigger()
+    assert gmr_testlib.wait_for(lambda: _names(tmp_path))
