@@ -92,6 +92,14 @@ class Connection:
         client = self.client
         return self._scripts[name](keys=keys, args=args, client=client)
 
+    def run_many(self, name: str, calls: list[tuple[list, list]]) -> list:
+        """Run script ``name`` once per ``(keys, args)`` of ``calls``, all
+        in one pipeline (one round trip once the script is loaded)."""
+        pipe = self.client.pipeline(transaction=False)
+        for keys, args in calls:
+            self._scripts[name](keys=keys, args=args, client=pipe)
+        return pipe.execute()
+
     def ping(self) -> bool:
         """Whether Redis answers now; never raises."""
         try:

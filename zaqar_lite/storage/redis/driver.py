@@ -59,8 +59,7 @@ class DataDriver(base.DataDriverBase):
         for project, names in self._all_queues():
             figures = {'queues': len(names), 'total': 0, 'claimed': 0,
                        'free': 0, 'delayed': 0}
-            for name in names:
-                stats = self._queues.stats(project, name)
+            for stats in self._queues.stats_many(project, names):
                 for key in ('total', 'claimed', 'free', 'delayed'):
                     figures[key] += stats[key]
             result[project] = figures

@@ -80,14 +80,25 @@ class QueueController(base.QueueBase):
 
     @_translate
     def stats(self, project: str, name: str) -> dict:
+        return self.stats_many(project, [name])[0]
+
+    def stats_many(self, project: str, names: list[str]) -> list[dict]:
+        """``stats`` of several queues of a project in one round trip."""
         now = self.now()
-        total, claimed, delayed, oldest, newest = self.driver.connection.run(
-            'queue_stats', keys.script_keys(project, name), [repr(now)])
-        return {'total': total, 'claimed': claimed,
-                'free': total - claimed, 'delayed': delayed,
-                'oldest': records.summary(oldest, now),
-                'newest': records.summary(newest, now)}
+        replies = self.driver.connection.run_many('queue_stats', [
+            (keys.script_keys(project, name), [repr(now)])
+            for name in names])
+        return [_stats(reply, now) for reply in replies]
 
     @staticmethod
     def _key(project: str, name: str) -> str:
         return keys.queue_prefix(project, name) + ':q'
+
+
+def _stats(reply: list, now: float) -> dict:
+    """The stats dict from queue_stats.lua's answer."""
+    total, claimed, delayed, oldest, newest = reply
+    return {'total': total, 'claimed': claimed,
+            'free': total - claimed, 'delayed': delayed,
+            'oldest': records.summary(oldest, now),
+            'newest': records.summary(newest, now)}

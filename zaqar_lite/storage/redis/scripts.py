@@ -1,9 +1,9 @@
 """The Lua scripts (``lua/*.lua``), each run atomically inside Redis.
 
-Every script is ``common.lua`` followed by its own file, under a
-``#!lua`` header (Redis 7): with it Redis refuses a writing script up
-front when it is out of memory instead of failing half-way, which keeps
-each script all-or-nothing.
+Every script is ``common.lua`` followed by its own file. Scripts carry no
+``#!lua`` flags, so that Redis 6 runs them too; Redis (6 and 7) then lets
+a script that has written once keep writing even when out of memory, so a
+script is never stopped half-way: each one is all or nothing.
 """
 
 import functools
@@ -28,12 +28,8 @@ def _read(name: str) -> str:
 
 @functools.cache
 def source(name: str) -> str:
-    """The full text of script ``name``: header, helpers, body."""
-    body = _read(name + '.lua')
-    header = '#!lua'
-    if body.startswith('#!'):
-        header, _, body = body.partition('\n')
-    return '\n'.join((header, _read('common.lua'), body))
+    """The full text of script ``name``: the helpers, then its body."""
+    return _read('common.lua') + '\n' + _read(name + '.lua')
 
 
 def load_all(client: redis.Redis) -> dict[str, Script]:

@@ -1,4 +1,3 @@
-#!lua flags=no-writes
 -- A live claim: ARGV now, claim id. Returns nil when missing or expired,
 -- else {created, updated, ttl, grace, {records in FIFO order}}.
 local cid = ARGV[2]

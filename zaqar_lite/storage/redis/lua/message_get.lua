@@ -1,4 +1,3 @@
-#!lua flags=no-writes
 -- Live messages among ARGV[2..] (ARGV[1] is now), in FIFO order.
 local seen, msgs = {}, {}
 for i = 2, #ARGV do

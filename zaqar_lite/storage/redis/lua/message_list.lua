@@ -1,4 +1,3 @@
-#!lua flags=no-writes
 -- A page of messages: ARGV now, lower bound ('-inf' or '(<seq>'), limit,
 -- client id, echo, include_claimed, include_delayed (flags are '0'/'1').
 local client, echo = ARGV[4], ARGV[5] == '1'
