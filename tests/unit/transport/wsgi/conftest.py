@@ -1,0 +1,64 @@
+"""Fixtures of the HTTP transport tests: the falcon app on a real SQLite
+store (in a temporary file) with a clock the tests move, and clients of
+two projects."""
+
+from typing import Iterator
+
+import falcon.testing
+import pytest
+from oslo_config import cfg
+
+from tests.unit.transport.wsgi import httptest
+from zaqar_lite import bootstrap
+from zaqar_lite.api.v2 import API
+from zaqar_lite.storage import sqlite
+from zaqar_lite.transport import stats as transport_stats
+from zaqar_lite.transport.wsgi.app import create_app
+
+
+@pytest.fixture
+def clock() -> httptest.FakeClock:
+    return httptest.FakeClock()
+
+
+@pytest.fixture
+def conf(tmp_path) -> cfg.ConfigOpts:
+    conf = bootstrap.make_config([], default_config_files=[])
+    conf.set_override('path', str(tmp_path / 'db.sqlite3'),
+                      group='drivers:message_store:sqlite')
+    return conf
+
+
+@pytest.fixture
+def storage(conf, clock) -> Iterator[sqlite.DataDriver]:
+    driver = sqlite.DataDriver(conf, clock=clock)
+    yield driver
+    driver.close()
+
+
+@pytest.fixture
+def stats() -> transport_stats.TransportStats:
+    return transport_stats.TransportStats('wsgi')
+
+
+@pytest.fixture
+def test_client(conf, storage, stats) -> falcon.testing.TestClient:
+    return falcon.testing.TestClient(create_app(API(conf, storage), stats))
+
+
+@pytest.fixture
+def client(test_client) -> httptest.Client:
+    """A client of project ``project-a``."""
+    return httptest.Client(test_client, 'project-a')
+
+
+@pytest.fixture
+def other(test_client) -> httptest.Client:
+    """A client of another project, ``project-b``."""
+    return httptest.Client(test_client, 'project-b')
+
+
+@pytest.fixture
+def reader(test_client) -> httptest.Client:
+    """A second client of ``project-a`` (sees messages without echo)."""
+    return httptest.Client(test_client, 'project-a')
