@@ -22,7 +22,15 @@ GC_BATCH = 1000
 
 class DataDriver(base.DataDriverBase):
     """Queues, messages and claims in Redis, changed by Lua scripts so that
-    every operation is atomic across processes and servers."""
+    every operation is atomic across processes and servers.
+
+    What the Redis server must provide: version 4.0 or later (6 or 7 in
+    practice); ``appendonly yes`` (with ``appendfsync everysec``, or
+    ``always`` to keep every acknowledged message through a crash of the
+    machine); ``maxmemory-policy noeviction``, since an evicted key is a
+    lost message. Keys are laid out in ``keys``; the scripts in ``lua/``
+    say what each one does.
+    """
 
     name = 'redis'
 
