@@ -64,6 +64,28 @@ def _install_signal(reporter: reporter_mod.Reporter, group: Any) -> None:
                   'installed: %s', exc)
 
 
+def _hook_forks(reporter: reporter_mod.Reporter) -> None:
+    """Restart the reporter's threads in forked children.
+
+    Python's at-fork hooks cover os.fork(); uWSGI forks its workers in C
+    and runs them only with ``py-call-osafterfork``, so its own post-fork
+    hook is chained too (after_fork is idempotent).
+    """
+    os.register_at_fork(after_in_child=reporter.after_fork)
+    try:
+        import uwsgi
+    except ImportError:
+        return
+    previous = getattr(uwsgi, 'post_fork_hook', None)
+
+    def post_fork_hook():
+        reporter.after_fork()
+        if previous is not None:
+            previous()
+
+    uwsgi.post_fork_hook = post_fork_hook
+
+
 def setup_autorun(reporter: reporter_mod.Reporter, conf: cfg.ConfigOpts, *,
                   service_name: str, run_mode: str, version: Mapping,
                   config: Optional[cfg.ConfigOpts] = None,
@@ -81,5 +103,5 @@ def setup_autorun(reporter: reporter_mod.Reporter, conf: cfg.ConfigOpts, *,
     reporter.start()
     _install_trigger(reporter, group)
     reporter._autorun = True
-    os.register_at_fork(after_in_child=reporter.after_fork)
+    _hook_forks(reporter)
     return reporter

@@ -4,6 +4,7 @@ import datetime
 import os
 import sys
 import tempfile
+import time
 from typing import Optional
 
 from gmr import _compat
@@ -16,9 +17,12 @@ def announce(message: str) -> None:
     Written straight to fd 2 rather than through ``logging``: the builder
     is a real OS thread and, under eventlet, logging's locks are green.
     """
-    now = datetime.datetime.now(datetime.timezone.utc)
-    line = '%s %d INFO gmr %s\n' % (
-        now.strftime('%Y-%m-%d %H:%M:%S.%f')[:-3], os.getpid(), message)
+    # The layout of the service's own log lines (local time, as logging).
+    now = time.time()
+    stamp = '%s,%03d' % (time.strftime('%Y-%m-%d %H:%M:%S',
+                                       time.localtime(now)),
+                         int(now * 1000) % 1000)
+    line = '%s %d INFO gmr %s\n' % (stamp, os.getpid(), message)
     try:
         _compat.os().write(2, line.encode('utf-8', 'replace'))
     except OSError:
