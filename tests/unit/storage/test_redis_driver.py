@@ -233,10 +233,11 @@ def test_gc_leaves_no_key_of_expired_messages_and_claims(server, driver,
     assert driver.queues.exists(PROJECT, QUEUE)
 
 
-def _client_commands(uri: str, operation, client) -> list[str]:
-    """The commands Redis receives from clients (not those its scripts
-    run) while ``operation()`` runs, as MONITOR shows them; ``client``
-    then marks the end."""
+def _client_commands(uri: str, operation, client,
+                     source: str = 'client') -> list[str]:
+    """The commands Redis receives from clients (or, with ``source='lua'``,
+    those its scripts run) while ``operation()`` runs, as MONITOR shows
+    them; ``client`` then marks the end."""
     seen: list[str] = []
     monitor_client = redis_py.Redis.from_url(uri)
     with monitor_client.monitor() as monitor:
@@ -245,7 +246,7 @@ def _client_commands(uri: str, operation, client) -> list[str]:
         for event in monitor.listen():
             if 'end-of-operation' in event['command']:
                 break
-            if event['client_type'] != 'lua':
+            if (event['client_type'] == 'lua') == (source == 'lua'):
                 seen.append(event['command'].split()[0])
     monitor_client.close()
     return seen
@@ -284,3 +285,18 @@ def test_server_helper_restart_keeps_port_and_data(server):
     assert server.port == port
     assert client.get('k') == b'v'
     client.close()
+
+
+def test_claims_pops_and_pages_skip_a_backlog_of_held_messages(server,
+                                                               driver):
+    utils.post(driver, 520)     # 500 held, then 20 free
+    for _ in range(25):
+        driver.claims.create(PROJECT, QUEUE, 60, 60, 20)
+    client = driver.connection.client
+    for operation in (
+            lambda: driver.messages.list(PROJECT, QUEUE, READER),
+            lambda: driver.claims.create(PROJECT, QUEUE, 60, 60, 10),
+            lambda: driver.messages.pop(PROJECT, QUEUE, 10)):
+        run = _client_commands(server.uri, operation, client, source='lua')
+        # One read per message returned, not one per held message.
+        assert run.count('HMGET') == 10
