@@ -42,12 +42,17 @@ def test_msgpack_outside_the_json_model_is_a_decode_error(value):
         codec.decode(payload, True)
 
 
-def test_deeply_nested_msgpack_does_not_exhaust_the_stack():
-    payload = b'\x91' * 5000 + b'\xc0'  # 5000 nested one-item arrays
-    try:
-        codec.decode(payload, True)
-    except codec.DecodeError:
-        pass  # msgpack's own depth limit is a decode error too
+def test_nesting_deeper_than_the_recursion_limit_is_checked():
+    payload = b'\x91' * 1000 + b'\xc0'  # 1000 nested one-item arrays
+    doc, depth = codec.decode(payload, True), 0
+    while isinstance(doc, list):
+        doc, depth = doc[0], depth + 1
+    assert depth == 1000 and doc is None
+
+
+def test_msgpack_too_deep_to_unpack_is_a_decode_error():
+    with pytest.raises(codec.DecodeError, match='StackError'):
+        codec.decode(b'\x91' * 5000 + b'\xc0', True)
 
 
 @pytest.mark.parametrize('payload', [b'\xc1', b'\x92\x01', b''])

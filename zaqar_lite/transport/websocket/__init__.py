@@ -1,0 +1,1 @@
+"""The websocket transport: the v2 API over autobahn on asyncio."""

@@ -1,0 +1,83 @@
+"""The open websocket connections: for the GMR and for a clean stop."""
+
+import asyncio
+import logging
+import time
+from typing import Any, Protocol
+
+LOG = logging.getLogger(__name__)
+
+
+class Connection(Protocol):
+    """What the registry needs of a connection (see protocol.py)."""
+
+    peer_name: str
+    opened: float
+    handled: int
+    task: asyncio.Task | None
+
+    def queued(self) -> int: ...
+
+    def state_name(self) -> str: ...
+
+    def close_for_stop(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class Registry:
+    """Connections from TCP accept to TCP close.
+
+    Changed only on the event loop; ``snapshot`` may be called from the
+    report thread, so it copies before it reads.
+    """
+
+    def __init__(self) -> None:
+        self._connections: set = set()
+        self._empty = asyncio.Event()
+        self._empty.set()
+
+    def __len__(self) -> int:
+        return len(self._connections)
+
+    def add(self, connection: Connection) -> None:
+        self._connections.add(connection)
+        self._empty.clear()
+
+    def remove(self, connection: Connection) -> None:
+        self._connections.discard(connection)
+        if not self._connections:
+            self._empty.set()
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        """One entry per connection, for the GMR; safe from any thread."""
+        now = time.time()
+        entries = []
+        for conn in sorted(list(self._connections),
+                           key=lambda c: c.opened):
+            entries.append({
+                'peer': conn.peer_name, 'state': conn.state_name(),
+                'task': conn.task.get_name() if conn.task else None,
+                'open_seconds': round(now - conn.opened, 3),
+                'frames_handled': conn.handled,
+                'frames_queued': conn.queued()})
+        return entries
+
+    async def close_all(self, timeout: float) -> None:
+        """Send every client a close frame, wait (at most ``timeout``
+        seconds) for the connections to go and their tasks to answer the
+        frames already received; then abort whatever is left."""
+        for conn in list(self._connections):
+            conn.close_for_stop()
+        tasks = [c.task for c in self._connections if c.task]
+        try:
+            await asyncio.wait_for(self._empty.wait(), timeout)
+            if tasks:
+                await asyncio.wait(tasks, timeout=timeout)
+        except asyncio.TimeoutError:
+            pass
+        if self._connections:
+            LOG.warning('%d connections did not close in %.0f s; aborting',
+                        len(self._connections), timeout)
+            for conn in list(self._connections):
+                conn.abort()

@@ -1,0 +1,205 @@
+"""The autobahn protocol: one task per connection answers its frames.
+
+Frames are queued as autobahn assembles them and answered in order by the
+connection's own task (named ``ws-connection-<peer>``, so the GMR's
+Asyncio Tasks section shows who is connected and what each is doing).
+Storage calls are synchronous and short (SQLite on a local file, Redis on
+one round trip), so they run on the loop itself: a thread hop per frame
+costs more than the call.
+
+Backpressure both ways: reading pauses while too many frames wait, and a
+connection stops answering while its client does not read the replies.
+"""
+
+import asyncio
+import logging
+import time
+
+from autobahn.asyncio import websocket
+
+from zaqar_lite.transport import stats as transport_stats
+from zaqar_lite.transport.websocket import connections
+from zaqar_lite.transport.websocket import dispatcher as dispatcher_mod
+
+LOG = logging.getLogger(__name__)
+
+#: Frames waiting on one connection before it stops reading, and the
+#: level at which it reads again.
+HIGH_WATER = 64
+LOW_WATER = 16
+#: Frames answered in a row before the task lets other connections run.
+BURST = 8
+#: Close code sent to clients when the server stops: "normal closure"
+#: (autobahn lets an application send only 1000 or 3000-4999).
+STOP_CLOSE_CODE = 1000
+
+
+class ConnectionProtocol(websocket.WebSocketServerProtocol):
+    """One client connection (built by ``ServerFactory``)."""
+
+    factory: 'ServerFactory'
+
+    def connection_made(self, transport) -> None:
+        peer = transport.get_extra_info('peername') or ('unknown', 0)
+        self.peer_name = '%s:%s' % tuple(peer[:2])
+        self.opened = time.time()
+        self.handled = 0
+        self.task: asyncio.Task | None = None
+        self._inbox: asyncio.Queue = asyncio.Queue()
+        self._writable = asyncio.Event()
+        self._writable.set()
+        self._reading_paused = False
+        self._is_open = False
+        self._oversized = False
+        self.factory.registry.add(self)
+        super().connection_made(transport)
+
+    def connection_lost(self, exc) -> None:
+        try:
+            super().connection_lost(exc)
+        finally:
+            self._writable.set()
+            self._end()
+            self.factory.registry.remove(self)
+
+    # Flow control of asyncio's transport: stop answering while the
+    # client does not read.
+    def pause_writing(self) -> None:
+        self._writable.clear()
+
+    def resume_writing(self) -> None:
+        self._writable.set()
+
+    def onOpen(self) -> None:
+        self._is_open = True
+        self.factory.stats.connections += 1
+        self.task = asyncio.get_running_loop().create_task(
+            self._serve(), name='ws-connection-%s' % self.peer_name)
+
+    def onClose(self, wasClean: bool, code, reason) -> None:
+        self._end()
+
+    def _end(self) -> None:
+        """The connection is gone: the task answers what it already
+        received (its replies go nowhere), then ends."""
+        if self._is_open:
+            self._is_open = False
+            self.factory.stats.connections -= 1
+            self._inbox.put_nowait(None)
+
+    # Frame assembly: a message larger than max_frame_size is counted but
+    # not kept, and answered with an error once it has ended.
+    def onMessageBegin(self, isBinary: bool) -> None:
+        super().onMessageBegin(isBinary)
+        self._oversized = False
+
+    def onMessageFrameBegin(self, length: int) -> None:
+        super().onMessageFrameBegin(length)
+        if self.message_data_total_length > self.factory.max_frame_size:
+            self._oversized = True
+            self.message_data = []
+
+    def onMessageFrameData(self, payload: bytes) -> None:
+        if not self._oversized:
+            super().onMessageFrameData(payload)
+
+    def onMessageEnd(self) -> None:
+        if not self._oversized:
+            super().onMessageEnd()
+            return
+        self.message_data = None
+        self._enqueue((None, self.message_is_binary,
+                       self.message_data_total_length))
+
+    def onMessage(self, payload: bytes, isBinary: bool) -> None:
+        self._enqueue((payload, isBinary, len(payload)))
+
+    def _enqueue(self, item: tuple) -> None:
+        self.factory.stats.in_flight += 1
+        self._inbox.put_nowait(item)
+        if (self._inbox.qsize() >= HIGH_WATER and not self._reading_paused
+                and self.transport is not None):
+            self._reading_paused = True
+            self.transport.pause_reading()
+
+    async def _serve(self) -> None:
+        """Answer the frames of this connection, in order, until it
+        ends."""
+        burst = 0
+        while True:
+            item = await self._inbox.get()
+            if item is None:
+                return
+            self._answer(*item)
+            await self._writable.wait()
+            burst += 1
+            if burst >= BURST:
+                burst = 0
+                await asyncio.sleep(0)
+
+    def _answer(self, payload: bytes | None, is_binary: bool,
+                size: int) -> None:
+        stats = self.factory.stats
+        try:
+            if payload is None:
+                reply = self.factory.dispatcher.encode(
+                    dispatcher_mod.too_large_reply(
+                        size, self.factory.max_frame_size), is_binary)
+            else:
+                reply = self.factory.dispatcher.reply(payload, is_binary)
+            if self.state == self.STATE_OPEN:
+                self.sendMessage(reply, isBinary=is_binary)
+        except Exception:
+            LOG.exception('Cannot answer a frame from %s', self.peer_name)
+        finally:
+            stats.in_flight -= 1
+            stats.handled += 1
+            self.handled += 1
+        if (self._reading_paused and self._inbox.qsize() <= LOW_WATER
+                and self.transport is not None):
+            self._reading_paused = False
+            self.transport.resume_reading()
+
+    # What the connection registry needs.
+    def queued(self) -> int:
+        return self._inbox.qsize()
+
+    def state_name(self) -> str:
+        return {self.STATE_CONNECTING: 'connecting',
+                self.STATE_OPEN: 'open', self.STATE_CLOSING: 'closing',
+                self.STATE_CLOSED: 'closed'}.get(self.state, 'unknown')
+
+    def close_for_stop(self) -> None:
+        if self.state == self.STATE_OPEN:
+            self.sendClose(STOP_CLOSE_CODE, 'The server is stopping.')
+        elif self.state == self.STATE_CONNECTING and self.transport:
+            self.transport.close()
+
+    def abort(self) -> None:
+        if self.transport is not None:
+            self.transport.abort()
+
+
+class ServerFactory(websocket.WebSocketServerFactory):
+    """Builds ``ConnectionProtocol``s that share one dispatcher.
+
+    :param max_frame_size: bytes; a larger message gets an error reply
+        (the connection stays open).
+    """
+
+    protocol = ConnectionProtocol
+
+    def __init__(self, dispatcher: dispatcher_mod.Dispatcher,
+                 stats: transport_stats.TransportStats,
+                 registry: connections.Registry, max_frame_size: int,
+                 loop: asyncio.AbstractEventLoop):
+        super().__init__(loop=loop)
+        self.dispatcher = dispatcher
+        self.stats = stats
+        self.registry = registry
+        self.max_frame_size = max_frame_size
+        # Limits and UTF-8 are checked here, with an error reply, instead
+        # of autobahn failing the whole connection.
+        self.setProtocolOptions(utf8validateIncoming=False,
+                                maxFramePayloadSize=0,
+                                maxMessagePayloadSize=0)

@@ -1,0 +1,58 @@
+"""The websocket run mode: autobahn on asyncio, clean stop on SIGTERM.
+
+SIGTERM and SIGINT stop accepting connections, send every client a close
+frame, let each connection answer the frames it already received (bounded
+by ``STOP_GRACE`` seconds), close storage and exit 0.
+"""
+
+import asyncio
+import logging
+import signal
+
+import gmr
+from zaqar_lite import bootstrap
+from zaqar_lite.transport.websocket import connections
+from zaqar_lite.transport.websocket import dispatcher
+from zaqar_lite.transport.websocket import protocol
+
+LOG = logging.getLogger(__name__)
+
+STOP_GRACE = 10.0
+SECTION = 'Websocket Connections'
+
+
+def run(conf) -> int:
+    """Serve until SIGTERM or SIGINT; returns the exit status."""
+    service = bootstrap.Service(conf, 'websocket')
+    try:
+        return asyncio.run(serve(service))
+    finally:
+        service.close()
+
+
+async def serve(service: bootstrap.Service) -> int:
+    """Serve ``service`` on the running loop until a stop signal."""
+    loop = asyncio.get_running_loop()
+    asyncio.current_task().set_name('ws-server')
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    registry = connections.Registry()
+    # Reports first: a SIGUSR2 must never meet the default action, which
+    # would kill a server that already accepts connections.
+    service.start_reports(loop=loop)
+    gmr.register_section(SECTION, registry.snapshot)
+    opts = service.conf['drivers:transport:websocket']
+    factory = protocol.ServerFactory(
+        dispatcher.Dispatcher(service.api, service.stats), service.stats,
+        registry, opts.max_frame_size, loop)
+    server = await loop.create_server(factory, opts.bind, opts.port)
+    host, port = server.sockets[0].getsockname()[:2]
+    service.stats.address = '%s:%d' % (host, port)
+    LOG.info('Serving the v2 websocket API on ws://%s:%d', host, port)
+    await stop.wait()
+    LOG.info('Stopping: closing %d connections', len(registry))
+    server.close()
+    await registry.close_all(STOP_GRACE)
+    LOG.info('Stopped')
+    return 0
