@@ -8,6 +8,7 @@ from typing import Optional, TextIO
 COLUMNS = (('scenario', '<24'), ('clients', '>7'), ('requests', '>8'),
            ('req/s', '>8'), ('msgs/s', '>8'), ('p50 ms', '>7'),
            ('p99 ms', '>7'), ('vs ping', '>7'), ('srv CPU', '>7'),
+           ('us/req', '>6'), ('host', '>5'),
            ('cli CPU', '>7'), ('errors', '>6'))
 
 
@@ -26,6 +27,9 @@ def _cells(row) -> list[str]:
             _num(row.ratio, '.2f'),
             _num(o.server_cpu and o.server_cpu * 100, '.0f') + '%'
             if o.server_cpu is not None else '-',
+            _num(o.server_cpu / o.requests_per_s * 1e6, '.0f')
+            if o.server_cpu is not None and o.events else '-',
+            _num(o.host_cpu * 100, '.0f') + '%',
             _num(o.client_cpu * 100, '.0f') + '%', str(o.errors)]
 
 

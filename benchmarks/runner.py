@@ -59,6 +59,13 @@ class Outcome:
     client_cpu: float
     extras: list[dict]
     server_cpu: Optional[float] = None
+    host_cpu: float = 0.0
+    duration: float = 1.0
+
+    @property
+    def requests_per_s(self) -> float:
+        """Requests of every kind completed per measured second."""
+        return len(self.events) / self.duration
 
 
 def _sleep_until(moment: float) -> None:
@@ -103,7 +110,7 @@ def run(factories: list[WorkerFactory], url: str, project: str,
         for index, factory in enumerate(factories)]
     for runner in runners:
         runner.start()
-    server_cpu = _server_cpu(server_pid, window)
+    server_cpu, host_cpu = _cpu_during(server_pid, window)
     reports = [out.get(timeout=RESULT_TIMEOUT) for _ in runners]
     for runner in runners:
         runner.join(RESULT_TIMEOUT)
@@ -111,18 +118,32 @@ def run(factories: list[WorkerFactory], url: str, project: str,
         events=[e for r in reports for e in r['events']],
         errors=sum(r['errors'] for r in reports),
         client_cpu=sum(r['cpu'] for r in reports) / duration,
-        extras=[r['extra'] for r in reports], server_cpu=server_cpu)
+        extras=[r['extra'] for r in reports], server_cpu=server_cpu,
+        host_cpu=host_cpu, duration=duration)
 
 
-def _server_cpu(pid: Optional[int], window: Window) -> Optional[float]:
-    """CPU the server used during the measured window, in cores."""
-    if pid is None:
-        return None
-    process = psutil.Process(pid)
+def _busy(times) -> float:
+    """Seconds the whole machine spent not idle."""
+    return sum(times) - times.idle - getattr(times, 'iowait', 0.0)
+
+
+def _cpu_during(pid: Optional[int], window: Window
+                ) -> tuple[Optional[float], float]:
+    """CPU (in cores) the server and the whole machine used during the
+    measured window; the server's is None when its pid is unknown.
+
+    The machine's figure shows whether anything else competed for the
+    cores while the clients and the server ran.
+    """
+    process = psutil.Process(pid) if pid is not None else None
     _sleep_until(window.start)
-    before = sum(process.cpu_times()[:2])
+    host = _busy(psutil.cpu_times())
+    before = sum(process.cpu_times()[:2]) if process else 0.0
     _sleep_until(window.end)
-    return (sum(process.cpu_times()[:2]) - before) / window.duration
+    host = (_busy(psutil.cpu_times()) - host) / window.duration
+    if process is None:
+        return None, host
+    return (sum(process.cpu_times()[:2]) - before) / window.duration, host
 
 
 @dataclasses.dataclass

@@ -54,6 +54,14 @@ class Ping(Worker):
         self._expect(status, 204)
 
 
+class Versions(Worker):
+    """``GET /``: the versions document, which touches no storage."""
+
+    def step(self) -> None:
+        status, _, _ = self.client.call('GET', '/', label='versions')
+        self._expect(status, 300)
+
+
 class Poster(Worker):
     """Posts batches of identical messages to its queue."""
 
