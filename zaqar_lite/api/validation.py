@@ -8,7 +8,8 @@ from oslo_config import cfg
 
 from zaqar_lite.api import errors
 
-QUEUE_NAME = re.compile(r'^[a-zA-Z0-9_\-.]+$')
+#: fullmatch, not match with ``$``, which would allow a trailing newline.
+QUEUE_NAME = re.compile(r'[a-zA-Z0-9_\-.]+')
 QUEUE_NAME_MAX_LENGTH = 64
 PATCH_OPS = ('add', 'replace', 'remove')
 
@@ -26,7 +27,7 @@ class Validator:
 
     def queue_name(self, name: Any) -> str:
         if (not isinstance(name, str) or len(name) > QUEUE_NAME_MAX_LENGTH
-                or not QUEUE_NAME.match(name)):
+                or not QUEUE_NAME.fullmatch(name)):
             raise errors.BadRequest(
                 'The format of the submitted queue name or project id is '
                 'not valid.', title='Invalid queue identification')

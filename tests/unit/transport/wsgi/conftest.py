@@ -42,11 +42,19 @@ def db_dir(tmp_path) -> Iterator[pathlib.Path]:
 
 
 @pytest.fixture
-def conf(db_dir) -> cfg.ConfigOpts:
+def conf(db_dir) -> Iterator[cfg.ConfigOpts]:
+    """The default configuration with the test's database.
+
+    oslo.config keeps overrides on the option groups, which every
+    ConfigOpts registering the same module-level groups shares: reset
+    drops overrides other tests left, and ours when the test ends.
+    """
     conf = bootstrap.make_config([], default_config_files=[])
+    conf.reset()
     conf.set_override('path', str(db_dir / 'db.sqlite3'),
                       group='drivers:message_store:sqlite')
-    return conf
+    yield conf
+    conf.reset()
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def _messages_body(*messages) -> str:
 
 #: Invalid names as they appear in a URL path.
 BAD_NAMES = ['a' * 65, '%2F', 'a%2Fb', '%2Fq', 'caf%C3%A9', '\u2713',
-             'q%20x', 'q%00', 'q*', '%25']
+             'q%20x', 'q%00', 'q%0A', 'q*', '%25']
 
 
 def _name_routes(name):
