@@ -375,6 +375,8 @@ class StderrWatch:
     def __init__(self, path: str, pid: int) -> None:
         self.path = path
         self.pid = pid
+        #: What the operator knows the file as (not /proc/<pid>/fd/2).
+        self.name = os.readlink(path) if os.path.islink(path) else path
         self.since = 0
         self._offset = self._size()
         self._last_size = self._offset
@@ -402,7 +404,7 @@ class StderrWatch:
             stream.seek(self._offset)
             text = stream.read().decode('utf-8', 'replace')
         report = find_report(text, self.pid, self.since, settled)
-        return (os.readlink(self.path), report) if report else None
+        return (self.name, report) if report else None
 
 
 def make_watch(plan: Plan):
