@@ -37,6 +37,22 @@ def make_report(pid: int = 4242, fmt: str = 'text',
     return report, reporter.render(report)
 
 
+def wait_for(condition, timeout: float = 5.0) -> None:
+    """Poll ``condition`` until it is true; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, 'condition never became true'
+        time.sleep(0.01)
+
+
+def _cmdline(pid: int):
+    """read_cmdline, or None while the process has none to show."""
+    try:
+        return gmr_cmd.read_cmdline(pid)
+    except gmr_cmd.GmrError:
+        return None
+
+
 def now_ms() -> int:
     return gmr_cmd.epoch_ms(time.time())
 
@@ -54,7 +70,8 @@ def test_is_server_accepts_the_script_and_the_module():
 def test_read_cmdline_of_a_real_process_and_of_none():
     proc = subprocess.Popen(['sleep', '30'])
     try:
-        assert gmr_cmd.read_cmdline(proc.pid) == ['sleep', '30']
+        # Until exec() completes the child shows its parent's command line.
+        wait_for(lambda: _cmdline(proc.pid) == ['sleep', '30'])
     finally:
         proc.kill()
         proc.wait()
