@@ -44,24 +44,13 @@ class MessageOperations:
         return min(_setting(stored, '_max_messages_post_size', limit), limit)
 
     def _batch(self, messages: Any, stored: dict) -> list[dict]:
-        if not isinstance(messages, list) or not messages:
-            raise errors.BadRequest('No messages to enqueue: "messages" '
-                                    'must be a non-empty list.')
-        ttl = _setting(stored, '_default_message_ttl',
-                       self._limits.default_message_ttl)
-        delay = _setting(stored, '_default_message_delay',
-                         self._limits.default_message_delay)
-        batch = []
-        for msg in messages:
-            if not isinstance(msg, dict) or 'body' not in msg:
-                raise errors.BadRequest('Each message must be an object '
-                                        'with a "body".')
-            batch.append({'body': msg['body'],
-                          'ttl': self._v.message_ttl(msg.get('ttl', ttl),
-                                                     ttl),
-                          'delay': self._v.message_delay(
-                              msg.get('delay', delay), delay)})
-        return batch
+        """The batch, validated, with the queue's defaults applied."""
+        return self._v.messages(
+            messages,
+            _setting(stored, '_default_message_ttl',
+                     self._limits.default_message_ttl),
+            _setting(stored, '_default_message_delay',
+                     self._limits.default_message_delay))
 
     def list(self, ctx: RequestContext, queue: str,
              marker: str | None = None, limit: int | None = None,

@@ -16,7 +16,17 @@ PATCH_OPS = ('add', 'replace', 'remove')
 
 def is_int(value: Any) -> bool:
     """A JSON integer (bool is an int subclass in Python, but not here)."""
-    return isinstance(value, int) and not isinstance(value, bool)
+    return type(value) is int
+
+
+def seconds(name: str, value: Any, low: int, high: int) -> int:
+    """An integer number of seconds in ``low..high``."""
+    if type(value) is not int:
+        raise errors.BadRequest('%s must be an integer.' % name)
+    if not low <= value <= high:
+        raise errors.BadRequest('%s must be between %d and %d seconds.'
+                                % (name.capitalize(), low, high))
+    return value
 
 
 class Validator:
@@ -47,12 +57,7 @@ class Validator:
         ``nullable``, and is refused otherwise."""
         if value is None and nullable:
             return default
-        if not is_int(value):
-            raise errors.BadRequest('%s must be an integer.' % name)
-        if not low <= value <= high:
-            raise errors.BadRequest('%s must be between %d and %d seconds.'
-                                    % (name.capitalize(), low, high))
-        return value
+        return seconds(name, value, low, high)
 
     def message_ttl(self, value: Any, default: int) -> int:
         """A message's ttl; an explicit null is refused, as by Zaqar (only
@@ -64,6 +69,27 @@ class Validator:
         """A message's delay; an explicit null is refused."""
         return self.in_range('delay', value, default, 0,
                              self.limits.max_message_delay, nullable=False)
+
+    def messages(self, messages: Any, ttl: int, delay: int) -> list[dict]:
+        """A batch to post: ``[{'body', 'ttl', 'delay'}]``, with ``ttl``
+        and ``delay`` where a message gives none (null is refused)."""
+        if not isinstance(messages, list) or not messages:
+            raise errors.BadRequest('No messages to enqueue: "messages" '
+                                    'must be a non-empty list.')
+        # Read once per batch: an option lookup costs more than a check.
+        max_ttl = self.limits.max_message_ttl
+        max_delay = self.limits.max_message_delay
+        batch = []
+        for msg in messages:
+            if type(msg) is not dict or 'body' not in msg:
+                raise errors.BadRequest('Each message must be an object '
+                                        'with a "body".')
+            batch.append({
+                'body': msg['body'],
+                'ttl': seconds('ttl', msg.get('ttl', ttl), 60, max_ttl),
+                'delay': seconds('delay', msg.get('delay', delay), 0,
+                                 max_delay)})
+        return batch
 
     def claim_ttl(self, value: Any) -> int:
         return self.in_range('ttl', value, self.limits.default_claim_ttl,

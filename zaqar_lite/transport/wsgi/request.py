@@ -33,6 +33,12 @@ def _no_constant(name: str):
     raise ValueError('%s is not JSON' % name)
 
 
+#: One strict decoder for every body (json.loads with hooks would build a
+#: new decoder per call).
+_DECODER = json.JSONDecoder(parse_int=_int64, parse_float=_finite,
+                            parse_constant=_no_constant)
+
+
 def read_json(req: falcon.Request, max_size: int | None = None,
               required: bool = True) -> tuple[Any, int]:
     """The request's JSON body: an object or an array.
@@ -58,8 +64,9 @@ def read_json(req: falcon.Request, max_size: int | None = None,
             raise errors.InvalidBody('A JSON body is required.')
         return None, 0
     try:
-        doc = json.loads(data, parse_int=_int64, parse_float=_finite,
-                         parse_constant=_no_constant)
+        # UTF-16/32 bodies are valid JSON too: detect as json.loads does.
+        text = data.decode(json.detect_encoding(data), 'surrogatepass')
+        doc = _DECODER.decode(text)
     except (ValueError, RecursionError) as exc:
         raise errors.InvalidBody('Malformed JSON, or a number out of range '
                                  '(integers must fit in 64 bits): %s'
