@@ -16,7 +16,9 @@ import threading
 import time
 
 import pytest
+import redis as redis_py
 
+from tests import redis_server as redis_testing
 from tests.functional import servers
 
 RULE = '=' * 72
@@ -26,6 +28,11 @@ WSGI_SECTIONS = ['Package', 'Threads', 'Green Threads', 'Processes',
                  'Configuration', 'Runtime', 'Queues', 'Transport']
 FILE_NAME = re.compile(r'^zaqar-lite_gurumeditation_(\d{17})_(\d+)$')
 REDIS_URI = 'redis://:s3cret@127.0.0.1:1/0?token=t0ken&db=0'
+REDIS_PASSWORD = 'pw-of-the-store'
+
+#: A redis-server that wants a password, for the module's Redis tests.
+secure_redis = redis_testing.redis_server_fixture(
+    scope='module', password=REDIS_PASSWORD)
 
 
 # Reading reports.
@@ -328,10 +335,14 @@ def _api_figures(port: int, project: str) -> dict:
     return figures
 
 
-def test_queues_section_matches_the_api_per_project(tmp_path):
+@pytest.mark.parametrize('store', ['sqlite', 'redis'])
+def test_queues_section_matches_the_api_per_project(tmp_path, request,
+                                                    store):
     log_dir = tmp_path / 'reports'
     log_dir.mkdir()
     options = {'oslo_reports': {'log_dir': log_dir, 'format': 'json'}}
+    if store == 'redis':
+        options.update(redis_store(request.getfixturevalue('secure_redis')))
     with servers.ZaqarServer(tmp_path, options=options) as server:
         port = server.port
         post(port, 'alpha', 'orders', list(range(7)))
@@ -345,6 +356,7 @@ def test_queues_section_matches_the_api_per_project(tmp_path):
         path, = wait_files(log_dir, 1)
     report = json.loads(path.read_text())
     queues = next(s for s in report['sections'] if s['title'] == 'Queues')
+    assert queues['error'] is None
     projects = queues['data']['projects']
     for project, figures in expected.items():
         got = {k: projects[project][k] for k in figures}
@@ -354,7 +366,34 @@ def test_queues_section_matches_the_api_per_project(tmp_path):
     assert projects['alpha']['delayed'] == 2
     assert projects['beta']['delayed'] == 0
     assert queues['data']['totals']['total'] == 14
-    assert queues['data']['driver'] == 'sqlite'
+    assert queues['data']['driver'] == store
+
+
+def redis_store(server: redis_testing.RedisServer) -> dict:
+    """Options selecting ``server``, emptied first, as the store (so that
+    each test counts only its own data)."""
+    client = redis_py.Redis.from_url(server.uri)
+    try:
+        client.flushall()
+    finally:
+        client.close()
+    return {'drivers': {'message_store': 'redis'},
+            'drivers:message_store:redis': {'uri': server.uri}}
+
+
+def test_store_password_is_masked_everywhere(tmp_path, secure_redis):
+    options = redis_store(secure_redis)
+    with servers.ZaqarServer(tmp_path, options=options) as server:
+        post(server.port, 'masked', 'q', ['x'])
+        report = usr2_report(server)
+    assert REDIS_PASSWORD not in report
+    assert titles(report) == WSGI_SECTIONS
+    assert 'ERROR' not in section(report, 'Queues')
+    location = re.search(r'^location = (.*)$', section(report, 'Queues'),
+                         re.M).group(1)
+    assert location == 'redis://:***@127.0.0.1:%d/0' % secure_redis.port
+    assert ('  uri = redis://:***@127.0.0.1:%d/0' % secure_redis.port
+            in section(report, 'Configuration').splitlines())
 
 
 # The storm: 50 signals while clients post and claim.
