@@ -40,6 +40,7 @@ class ClaimOperations:
         return claim_id, [formatting.message(queue, m) for m in found]
 
     def get(self, ctx: RequestContext, queue: str, claim_id: str) -> dict:
+        """A live claim: ``{'age', 'ttl', 'href', 'messages'}``."""
         self._v.queue_name(queue)
         claim, found = self._claims.get(ctx.project, queue, claim_id)
         return {'age': claim['age'], 'ttl': claim['ttl'],
@@ -48,10 +49,12 @@ class ClaimOperations:
 
     def update(self, ctx: RequestContext, queue: str, claim_id: str,
                ttl: Any = None, grace: Any = None) -> None:
+        """Renew a live claim; None means the default, as on create."""
         self._v.queue_name(queue)
         self._claims.update(ctx.project, queue, claim_id,
                             self._v.claim_ttl(ttl), self._v.claim_grace(grace))
 
     def delete(self, ctx: RequestContext, queue: str, claim_id: str) -> None:
+        """Release a claim (no error if missing); its messages are free."""
         self._v.queue_name(queue)
         self._claims.delete(ctx.project, queue, claim_id)

@@ -21,6 +21,7 @@ class APIError(Exception):
             self.status = status
 
     def to_dict(self) -> dict:
+        """The error body: ``{'title', 'description'}``."""
         return {'title': self.title, 'description': self.description}
 
 
@@ -36,21 +37,25 @@ class InvalidBody(BadRequest):
 
 
 class Forbidden(APIError):
+    """Deleting a claimed message without its claim."""
     status = 403
     title = 'Unable to delete'
 
 
 class NotFound(APIError):
+    """A resource that does not exist (or has expired)."""
     status = 404
     title = 'Not found'
 
 
 class Conflict(APIError):
+    """A change that contradicts the current state."""
     status = 409
     title = 'Resource conflict'
 
 
 class ServiceUnavailable(APIError):
+    """Storage cannot be reached; retrying may work."""
     status = 503
     title = 'Service temporarily unavailable'
 

@@ -7,11 +7,13 @@ from zaqar_lite.storage.base import Message
 
 
 def queue_href(queue: str) -> str:
+    """``/v2/queues/<queue>``."""
     return '/v2/queues/%s' % queue
 
 
 def message_href(queue: str, message_id: str,
                  claim_id: str | None = None) -> str:
+    """A message's href; a claimed message's carries ``?claim_id=``."""
     href = '/v2/queues/%s/messages/%s' % (queue, message_id)
     if claim_id:
         href += '?claim_id=' + claim_id
@@ -19,6 +21,7 @@ def message_href(queue: str, message_id: str,
 
 
 def claim_href(queue: str, claim_id: str) -> str:
+    """``/v2/queues/<queue>/claims/<claim_id>``."""
     return '/v2/queues/%s/claims/%s' % (queue, claim_id)
 
 
@@ -45,4 +48,5 @@ def popped_message(msg: Message) -> dict:
 
 
 def iso_time(seconds: float) -> str:
+    """Epoch seconds as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC)."""
     return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(seconds))

@@ -56,6 +56,8 @@ class MessageOperations:
              marker: str | None = None, limit: int | None = None,
              echo: bool = False, include_claimed: bool = False,
              include_delayed: bool = False) -> dict:
+        """A page of messages, FIFO: ``{'messages', 'links'}``; ``links``
+        holds a ``next`` link unless the page is empty."""
         self._v.queue_name(queue)
         limit = self._v.limit(limit, self._limits.max_messages_per_page)
         found, next_marker = self._messages.list(
@@ -73,6 +75,7 @@ class MessageOperations:
                 'links': links}
 
     def get(self, ctx: RequestContext, queue: str, message_id: str) -> dict:
+        """One live message, claimed or not."""
         self._v.queue_name(queue)
         msg = self._messages.get(ctx.project, queue, message_id)
         return formatting.message(queue, msg)
@@ -88,12 +91,15 @@ class MessageOperations:
 
     def delete(self, ctx: RequestContext, queue: str, message_id: str,
                claim_id: str | None = None) -> None:
+        """Delete one message (no error if missing); a claimed one needs
+        its claim's id (Forbidden without, BadRequest if wrong)."""
         self._v.queue_name(queue)
         self._messages.delete(ctx.project, queue, message_id,
                               claim_id=claim_id or None)
 
     def delete_many(self, ctx: RequestContext, queue: str, ids: Any,
                     claim_ids: Any = None) -> None:
+        """Delete the listed messages at once; unknown ids are skipped."""
         self._v.queue_name(queue)
         if claim_ids is not None:
             claim_ids = self._v.ids(claim_ids, name='claim_ids')
@@ -101,6 +107,7 @@ class MessageOperations:
                                    claim_ids=claim_ids)
 
     def pop(self, ctx: RequestContext, queue: str, count: Any) -> dict:
+        """Take and delete up to ``count`` free messages, oldest first."""
         self._v.queue_name(queue)
         maximum = self._limits.max_messages_per_claim_or_pop
         if (not validation.is_int(count) or not 1 <= count <= maximum):

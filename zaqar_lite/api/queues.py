@@ -1,5 +1,7 @@
 """v2 operations on queues."""
 
+from typing import Any
+
 from oslo_config import cfg
 
 from zaqar_lite.api import errors
@@ -38,6 +40,8 @@ class QueueOperations:
     def list(self, ctx: RequestContext, marker: str | None = None,
              limit: int | None = None, detailed: bool = False,
              with_count: bool = False) -> dict:
+        """A page of queues by name: ``{'queues', 'links'[, 'count']}``;
+        ``links`` holds a ``next`` link unless the page is empty."""
         limit = self._v.limit(limit, self._limits.max_queues_per_page)
         queues, next_marker = self._queues.list(
             ctx.project, marker=marker, limit=limit, detailed=detailed)
@@ -62,6 +66,7 @@ class QueueOperations:
         return self._queues.create(ctx.project, name, metadata or {})
 
     def exists(self, ctx: RequestContext, name: str) -> bool:
+        """Whether the queue exists (created, or posted to)."""
         self._v.queue_name(name)
         return self._queues.exists(ctx.project, name)
 
@@ -100,11 +105,15 @@ class QueueOperations:
         return dict(self.reserved_defaults(), **stored)
 
     def delete(self, ctx: RequestContext, name: str) -> None:
+        """Delete a queue with its messages and claims (no error if
+        missing)."""
         self._v.queue_name(name)
         self._queues.delete(ctx.project, name)
 
     def purge(self, ctx: RequestContext, name: str,
-              resource_types=None) -> None:
+              resource_types: Any = None) -> None:
+        """Delete the queue's messages (and claims), keeping the queue;
+        None means ``['messages']``."""
         self._v.queue_name(name)
         if resource_types is None:
             resource_types = ['messages']
@@ -116,6 +125,8 @@ class QueueOperations:
             self._queues.purge(ctx.project, name)
 
     def stats(self, ctx: RequestContext, name: str) -> dict:
+        """``{'messages': {'claimed', 'free', 'total'[, 'oldest',
+        'newest']}}``; zeros for a missing queue."""
         self._v.queue_name(name)
         stats = self._queues.stats(ctx.project, name)
         figures = {key: stats[key] for key in ('claimed', 'free', 'total')}

@@ -36,6 +36,7 @@ class Validator:
         self.limits = conf.transport
 
     def queue_name(self, name: Any) -> str:
+        """At most 64 of ``[a-zA-Z0-9_.-]``."""
         if (not isinstance(name, str) or len(name) > QUEUE_NAME_MAX_LENGTH
                 or not QUEUE_NAME.fullmatch(name)):
             raise errors.BadRequest(
@@ -44,6 +45,7 @@ class Validator:
         return name
 
     def limit(self, value: Any, maximum: int, default: int = 10) -> int:
+        """A page or batch size in ``1..maximum``; None means default."""
         if value is None:
             return min(default, maximum)
         if not is_int(value) or not 1 <= value <= maximum:
@@ -92,15 +94,18 @@ class Validator:
         return batch
 
     def claim_ttl(self, value: Any) -> int:
+        """A claim's ttl; None means the configured default."""
         return self.in_range('ttl', value, self.limits.default_claim_ttl,
                              60, self.limits.max_claim_ttl)
 
     def claim_grace(self, value: Any) -> int:
+        """A claim's grace; None means the configured default."""
         return self.in_range('grace', value,
                              self.limits.default_claim_grace, 60,
                              self.limits.max_claim_grace)
 
     def ids(self, ids: Any, name: str = 'ids') -> list[str]:
+        """A non-empty list of at most a page of id strings."""
         if (not isinstance(ids, list) or not ids
                 or not all(isinstance(i, str) and i for i in ids)):
             raise errors.BadRequest('%s must be a non-empty list of '
@@ -112,12 +117,15 @@ class Validator:
         return ids
 
     def post_size(self, size: int, maximum: int) -> None:
+        """The bytes of one post of messages, at most ``maximum``."""
         if size > maximum:
             raise errors.BadRequest(
                 'Message collection size is too large. Max size %d bytes.'
                 % maximum)
 
     def metadata(self, metadata: Any) -> dict:
+        """A queue's metadata: an object of bounded size whose reserved
+        keys hold sensible values."""
         if not isinstance(metadata, dict):
             raise errors.InvalidBody('Queue metadata must be a JSON '
                                      'object.')

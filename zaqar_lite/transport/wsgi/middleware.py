@@ -11,6 +11,7 @@ class RequestContextMiddleware:
 
     def process_request(self, req: falcon.Request,
                         resp: falcon.Response) -> None:
+        """Refuse the request (406 or 400) or set ``req.context.ctx``."""
         if not (req.path == '/v2' or req.path.startswith('/v2/')):
             return
         if req.get_header('Accept') and not req.client_accepts_json:

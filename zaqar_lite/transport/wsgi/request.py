@@ -87,6 +87,7 @@ def read_object(req: falcon.Request, required: bool = True,
 
 
 def int_param(req: falcon.Request, name: str) -> int | None:
+    """A decimal integer parameter, or None if absent or empty."""
     value = req.get_param(name)
     if value is None or value == '':
         return None
@@ -98,6 +99,7 @@ def int_param(req: falcon.Request, name: str) -> int | None:
 
 
 def bool_param(req: falcon.Request, name: str) -> bool:
+    """A true/false (1/0, yes/no) parameter; absent or empty is False."""
     value = req.get_param(name)
     if value is None or value == '':
         return False

@@ -8,8 +8,11 @@ from zaqar_lite.transport.wsgi.resources import base
 
 
 class Collection(base.Resource):
+    """``/v2/queues/{q}/claims``."""
+
     def on_post(self, req: falcon.Request, resp: falcon.Response,
                 queue_name: str) -> None:
+        """Claim: 201 with Location and the messages, 204 if none free."""
         doc, _ = request.read_object(req, required=False)
         doc = doc or {}
         claim_id, found = self.api.claims.create(
@@ -23,6 +26,8 @@ class Collection(base.Resource):
 
 
 class Item(base.Resource):
+    """``/v2/queues/{q}/claims/{claim_id}``: get, renew, release."""
+
     def on_get(self, req: falcon.Request, resp: falcon.Response,
                queue_name: str, claim_id: str) -> None:
         base.respond(resp, self.api.claims.get(req.context.ctx, queue_name,

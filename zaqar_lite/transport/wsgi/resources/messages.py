@@ -9,8 +9,12 @@ from zaqar_lite.transport.wsgi.resources import base
 
 
 class Collection(base.Resource):
+    """``/v2/queues/{q}/messages``: post, list or get by ids, delete by
+    ids or pop."""
+
     def on_post(self, req: falcon.Request, resp: falcon.Response,
                 queue_name: str) -> None:
+        """Post a batch: 201 with Location ``?ids=`` and the hrefs."""
         doc, size = request.read_object(
             req, max_size=self.api.conf.transport.max_messages_post_size)
         if 'messages' not in doc:
@@ -56,6 +60,8 @@ class Collection(base.Resource):
 
 
 class Item(base.Resource):
+    """``/v2/queues/{q}/messages/{message_id}``: get, delete."""
+
     def on_get(self, req: falcon.Request, resp: falcon.Response,
                queue_name: str, message_id: str) -> None:
         base.respond(resp, self.api.messages.get(req.context.ctx,

@@ -12,6 +12,8 @@ JSON_PATCH_TYPE = 'application/openstack-messaging-v2.0-json-patch'
 
 
 class Collection(base.Resource):
+    """``/v2/queues``: the project's queues, a page at a time."""
+
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = self.api.queues.list(
             req.context.ctx, marker=req.get_param('marker'),
@@ -22,8 +24,11 @@ class Collection(base.Resource):
 
 
 class Item(base.Resource):
+    """``/v2/queues/{q}``: create, exists, get, patch, delete."""
+
     def on_put(self, req: falcon.Request, resp: falcon.Response,
                queue_name: str) -> None:
+        """201 if created, 204 if it existed (metadata kept); Location."""
         metadata, _ = request.read_object(
             req, required=False,
             max_size=self.api.conf.transport.max_queue_metadata)
@@ -59,6 +64,8 @@ class Item(base.Resource):
 
 
 class Stats(base.Resource):
+    """``/v2/queues/{q}/stats``."""
+
     def on_get(self, req: falcon.Request, resp: falcon.Response,
                queue_name: str) -> None:
         base.respond(resp, self.api.queues.stats(req.context.ctx,
@@ -66,6 +73,8 @@ class Stats(base.Resource):
 
 
 class Purge(base.Resource):
+    """``/v2/queues/{q}/purge``."""
+
     def on_post(self, req: falcon.Request, resp: falcon.Response,
                 queue_name: str) -> None:
         doc, _ = request.read_object(req, required=False)
