@@ -1,9 +1,11 @@
-"""Three zaqar-lite-server processes on one Redis behave as one service.
+"""zaqar-lite-server processes on Redis, as an operator deploys them.
 
-A producer on one server and consumers on the others deliver every
-message exactly once and in order; claims never overlap across servers;
-delays, message TTLs and claim expiry are the same on every server; a
-project sees nothing of another's, whichever server it asks.
+Three servers on one Redis behave as one service: a producer on one server
+and consumers on the others deliver every message exactly once and in
+order; claims never overlap across servers; delays, message TTLs and claim
+expiry are the same on every server; a project sees nothing of another's,
+whichever server it asks. A unix-socket URI works, and the Guru Meditation
+Report names the Redis store with its password masked.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import concurrent.futures
 import http.client
 import json
+import os
+import signal
 import threading
 import time
 from typing import Any, Optional
 
 import pytest
 
+from tests import redis_server as redis_testing
 from tests.functional import servers
 from tests.functional.conftest import redis_options
 
@@ -254,3 +259,69 @@ def test_ttl_and_claim_expiry_hold_across_servers(clients):
                            '?claim_id=%s' % (held, claim_id))
     assert status == 400  # an expired claim no longer holds the message
     assert claimed_ids(second, 'held') == [held]
+
+
+# The Redis store as configured by an operator.
+
+PASSWORD = 's3cret-pw'
+RULE = '=' * 72
+
+
+class UnixSocketRedis(redis_testing.RedisServer):
+    """A redis-server that also listens on a unix socket in its directory."""
+
+    @property
+    def socket_path(self) -> str:
+        return os.path.join(self.dir, 'redis.sock')
+
+    def command(self) -> list[str]:
+        return super().command() + ['--unixsocket', self.socket_path,
+                                    '--unixsocketperm', '700']
+
+
+def test_unix_socket_uri_with_password_serves_the_api(tmp_path, project):
+    with UnixSocketRedis(password=PASSWORD) as redis:
+        uri = 'unix://:%s@%s?db=0' % (PASSWORD, redis.socket_path)
+        with servers.ZaqarServer(tmp_path, options=redis_options(uri)) as \
+                server:
+            client = Client(server, project)
+            posted = client.post('local', ['a', 'b'])
+            claim_id, messages = client.claim('local')
+            assert [message['id'] for message in messages] == posted
+            for message in messages:
+                assert client.call('DELETE', message['href'])[0] == 204
+            assert client.counts('local')['total'] == 0
+            client.close()
+        log = server.stderr()
+    assert 'unix://:***@%s' % redis.socket_path in log
+    assert PASSWORD not in log
+
+
+def queues_section(report: str) -> str:
+    """The body of the Queues section of a text report."""
+    banner = '%s\n====%s====\n%s\n' % (RULE, 'Queues'.center(64), RULE)
+    return report.split(banner, 1)[1].split('\n' + RULE + '\n', 1)[0]
+
+
+def test_report_names_the_redis_store_with_its_password_masked(
+        tmp_path, project):
+    with redis_testing.RedisServer(password=PASSWORD) as redis:
+        options = redis_options(redis.uri)
+        with servers.ZaqarServer(tmp_path, options=options) as server:
+            client = Client(server, project)
+            client.post('reported', ['one', 'two', 'three'])
+            client.claim('reported', limit=1)
+            client.close()
+            server.signal(signal.SIGUSR2)
+            report = servers.wait_for(
+                lambda: 'Transport' in server.stderr() and server.stderr(),
+                10, 'the report on stderr')
+    section = queues_section(report).splitlines()
+    assert 'driver = redis' in section
+    assert ('location = redis://:***@127.0.0.1:%d/0' % redis.port
+            in section)
+    start = section.index('  %s = ' % project) + 1
+    assert section[start:start + 5] == [
+        '    queues = 1', '    total = 3', '    claimed = 1', '    free = 2',
+        '    delayed = 0']
+    assert PASSWORD not in report

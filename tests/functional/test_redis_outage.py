@@ -1,0 +1,145 @@
+"""A zaqar-lite-server whose Redis goes away and comes back.
+
+While Redis is down every request that needs it is a 503 with the API's
+"try again" error and /v2/ping is 503; once Redis is back the server
+serves again by itself, and everything it acknowledged before is there
+(Redis configured as the README recommends: appendonly with fsync always).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import http.client
+import json
+from typing import Any
+
+import pytest
+
+from tests import redis_server as redis_testing
+from tests.functional import servers
+from tests.functional.conftest import redis_options
+
+UNAVAILABLE = {
+    'title': 'Service temporarily unavailable',
+    'description': 'The storage backend is not available. '
+                   'Please try again in a few seconds.',
+}
+
+
+@pytest.fixture
+def redis() -> redis_testing.RedisServer:
+    """A durable redis-server of the test's own: it will be stopped."""
+    with redis_testing.RedisServer(fsync_always=True) as server:
+        yield server
+
+
+@pytest.fixture
+def server(redis, tmp_path) -> servers.ZaqarServer:
+    """A zaqar-lite-server on that Redis."""
+    with servers.ZaqarServer(tmp_path / 'server',
+                             options=redis_options(redis.uri)) as server:
+        yield server
+
+
+def call(server: servers.ZaqarServer, method: str, path: str,
+         body: Any = None, project: str = 'outage') -> tuple[int, Any]:
+    """One request on a connection of its own: (status, JSON or None)."""
+    conn = http.client.HTTPConnection('127.0.0.1', server.port, timeout=15)
+    try:
+        conn.request(method, path, headers=servers.headers(project),
+                     body=None if body is None else json.dumps(body))
+        resp = conn.getresponse()
+        raw = resp.read()
+        return resp.status, json.loads(raw) if raw else None
+    finally:
+        conn.close()
+
+
+def post(server: servers.ZaqarServer, queue: str, bodies: list) -> list[str]:
+    """Post a batch and expect it acknowledged; the new ids."""
+    status, reply = call(server, 'POST', '/v2/queues/%s/messages' % queue,
+                         {'messages': [{'body': b} for b in bodies]})
+    assert status == 201, reply
+    return [href.rsplit('/', 1)[1] for href in reply['resources']]
+
+
+def acknowledged_state(server: servers.ZaqarServer) -> dict:
+    """Write some state and return what the server acknowledged: posted
+    ids, a claim and what it holds, a deleted id."""
+    posted = []
+    for start in range(0, 60, 20):
+        posted += post(server, 'kept', list(range(start, start + 20)))
+    status, claim = call(server, 'POST', '/v2/queues/kept/claims?limit=5',
+                         {'ttl': 600, 'grace': 60})
+    assert status == 201, claim
+    deleted = posted.pop()
+    assert call(server, 'DELETE',
+                '/v2/queues/kept/messages/' + deleted)[0] == 204
+    claim_id = claim['messages'][0]['href'].split('claim_id=')[1]
+    return {'posted': posted, 'deleted': deleted,
+            'claim': '/v2/queues/kept/claims/' + claim_id,
+            'held': [m['id'] for m in claim['messages']]}
+
+
+def listed_ids(server: servers.ZaqarServer, queue: str) -> list[str]:
+    """Every message id of ``queue``, claimed ones included, in order."""
+    ids, path = [], ('/v2/queues/%s/messages?limit=20&echo=true'
+                     '&include_claimed=true' % queue)
+    while path:
+        status, page = call(server, 'GET', path)
+        assert status == 200, page
+        ids.extend(message['id'] for message in page['messages'])
+        path = page['links'][0]['href'] if page['messages'] else None
+    return ids
+
+
+def assert_unavailable(server: servers.ZaqarServer) -> None:
+    """Requests needing Redis are 503 with the API's error; ping is 503."""
+    status, error = call(server, 'POST', '/v2/queues/kept/messages',
+                         {'messages': [{'body': 'lost?'}]})
+    assert (status, error) == (503, UNAVAILABLE)
+    assert call(server, 'GET', '/v2/queues/kept/stats') == (503, UNAVAILABLE)
+    assert call(server, 'GET', '/v2/ping')[0] == 503
+    assert call(server, 'HEAD', '/v2/ping')[0] == 503
+    status, health = call(server, 'GET', '/v2/health')
+    assert (status, health['storage_reachable']) == (200, False)
+
+
+def post_claim_delete(server: servers.ZaqarServer, queue: str) -> None:
+    """Post a message, claim it and delete it with its claim."""
+    post(server, queue, ['again'])
+    status, claim = call(server, 'POST', '/v2/queues/%s/claims' % queue,
+                         {'ttl': 60, 'grace': 60})
+    assert status == 201, claim
+    href = claim['messages'][0]['href']
+    assert call(server, 'DELETE', href)[0] == 204
+
+
+def assert_serving(server: servers.ZaqarServer) -> None:
+    """Concurrent requests all succeed: no stale pooled connection and no
+    forgotten script makes any of them fail after Redis came back."""
+    queues = ['after-%d' % n for n in range(8)]
+    with concurrent.futures.ThreadPoolExecutor(len(queues)) as pool:
+        list(pool.map(lambda queue: post_claim_delete(server, queue),
+                      queues))
+
+
+@pytest.mark.parametrize('how', ['stop', 'kill'])
+def test_outage_is_503_then_the_server_recovers_with_nothing_lost(
+        server, redis, how):
+    assert_serving(server)  # several pooled connections before the outage
+    before = acknowledged_state(server)
+    getattr(redis, how)()
+    assert_unavailable(server)
+    assert server.process.poll() is None  # the server stays up
+
+    redis.start()  # same port, same directory: the AOF comes back
+    servers.wait_for(lambda: servers.ping(server.port) == 204, 20,
+                     'the server to see Redis again')
+    assert listed_ids(server, 'kept') == before['posted']
+    status, claim = call(server, 'GET', before['claim'])
+    assert status == 200, claim
+    assert [m['id'] for m in claim['messages']] == before['held']
+    assert call(server, 'GET', '/v2/queues/kept/messages/'
+                + before['deleted'])[0] == 404
+    assert_serving(server)
