@@ -309,51 +309,95 @@ def ticker_server(workdir: pathlib.Path) -> Iterator[tuple]:
         server.stop()
 
 
-def _late_ticks(path: pathlib.Path, since: float) -> list[float]:
-    if not path.exists():
-        return []
-    rows = (line.split() for line in path.read_text().splitlines())
-    return [float(late) for at, late in rows if float(at) >= since]
+def _late_ticks(path: pathlib.Path, window: tuple[float, float]
+                ) -> float:
+    """The worst lateness (s) recorded by the ticker within ``window``."""
+    rows = (line.split() for line in path.read_text().splitlines()) \
+        if path.exists() else ()
+    return max((float(late) for at, late in rows
+                if window[0] <= float(at) <= window[1]), default=0.0)
 
 
 def _pinger(url: str, stop_at: float, results) -> None:
+    """Round trips of a trivial action: (monotonic time, seconds)."""
     conn = WsConn(url)
-    worst = 0.0
+    samples = []
     while time.monotonic() < stop_at:
         start = time.perf_counter()
         conn.call('authenticate', {})
-        worst = max(worst, time.perf_counter() - start)
+        samples.append((time.monotonic(), time.perf_counter() - start))
     conn.close()
-    results.put(worst)
+    results.put(samples)
 
 
-def scenario_gmr(workdir: pathlib.Path) -> tuple[float, float, float]:
-    """(worst loop lateness during the report, worst client round trip,
-    seconds from signal to complete report), with 500 connections."""
+@dataclasses.dataclass
+class GmrFigures:
+    """Loop lateness and client round trips (ms), without and with a
+    report being built; seconds from signal to complete report."""
+
+    baseline_stall: float
+    stalls: list[float]
+    baseline_rtt: float
+    rtts: list[float]
+    build_seconds: list[float]
+
+
+def _reports(server, count: int, connections: int) -> list[tuple]:
+    """Trigger ``count`` reports one after the other; their windows."""
+    windows = []
+    for n in range(1, count + 1):
+        since = time.monotonic()
+        server.signal(signal.SIGUSR2)
+        # A report is complete once its last section lists every
+        # connection.
+        servers.wait_for(
+            lambda: server.stderr().count('frames_queued') >= n * connections,
+            30, 'report %d' % n, interval=0.005)
+        windows.append((since, time.monotonic() + 0.02))
+    return windows
+
+
+def scenario_gmr(workdir: pathlib.Path, count: int = 5) -> GmrFigures:
+    """Reports built one after the other with 500 open connections."""
     with ticker_server(workdir) as (server, ticks):
         idle = [WsConn(server.url) for _ in range(GMR_CONNECTIONS)]
-        for conn in idle[:5]:
-            conn.call('queue_list', {})
         ctx = multiprocessing.get_context('fork')
         results = ctx.Queue()
         pinger = ctx.Process(target=_pinger, args=(
-            server.url, time.monotonic() + 3.0, results))
+            server.url, time.monotonic() + 2.5 + count, results))
         pinger.start()
         time.sleep(0.5)  # the pinger is in its loop
-        since = time.monotonic()
-        server.signal(signal.SIGUSR2)
-        # The report is complete once its last section lists every
-        # connection.
-        servers.wait_for(
-            lambda: server.stderr().count('frames_queued') >= len(idle),
-            30, 'the report', interval=0.005)
-        built = time.monotonic() - since
-        worst_rtt = results.get(timeout=30)
+        baseline = (time.monotonic(), time.monotonic() + 1.0)
+        time.sleep(1.0)  # a window without reports, for comparison
+        windows = _reports(server, count, len(idle))
+        samples = results.get(timeout=30 + count)
         pinger.join(5)
-        stall = max(_late_ticks(ticks, since), default=0.0)
+        time.sleep(0.1)  # the ticker has written the last late tick
+
+        def worst_rtt(window):
+            return max((rtt for at, rtt in samples
+                        if window[0] <= at <= window[1]), default=0.0)
+        figures = GmrFigures(
+            _late_ticks(ticks, baseline) * 1e3,
+            [_late_ticks(ticks, w) * 1e3 for w in windows],
+            worst_rtt(baseline) * 1e3, [worst_rtt(w) * 1e3 for w in windows],
+            [w[1] - w[0] for w in windows])
         for conn in idle:
             conn.close()
-    return stall * 1e3, worst_rtt * 1e3, built
+    return figures
+
+
+def print_gmr(fig: GmrFigures) -> None:
+    print('gmr with %d connections, %d reports: loop stall median %.1f ms, '
+          'worst %.1f ms (target <= %.0f; %.1f ms in a window without a '
+          'report)' % (GMR_CONNECTIONS, len(fig.stalls),
+                       statistics.median(fig.stalls), max(fig.stalls),
+                       TARGET_STALL_MS, fig.baseline_stall))
+    print('  client round trip during a report: median of worsts %.1f ms, '
+          'worst %.1f ms (%.1f ms without); report built in %.0f ms '
+          '(median)' % (statistics.median(fig.rtts), max(fig.rtts),
+                        fig.baseline_rtt,
+                        statistics.median(fig.build_seconds) * 1e3))
 
 
 # ---------------------------------------------------------------- main
@@ -429,11 +473,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             compare(rounds)
         stack.close()
         if not args.no_gmr:
-            stall, rtt, built = scenario_gmr(root / 'gmr')
-            print('gmr with %d connections: loop stall %.1f ms (target <= '
-                  '%.0f), worst client round trip %.1f ms, report done in '
-                  '%.2f s' % (GMR_CONNECTIONS, stall, TARGET_STALL_MS, rtt,
-                              built))
+            print_gmr(scenario_gmr(root / 'gmr'))
     return 1 if failed else 0
 
 
