@@ -1,9 +1,11 @@
-"""A zaqar-lite-server whose Redis goes away and comes back.
+"""A zaqar-lite-server whose Redis goes away, hangs, or is not there yet.
 
 While Redis is down every request that needs it is a 503 with the API's
 "try again" error and /v2/ping is 503; once Redis is back the server
 serves again by itself, and everything it acknowledged before is there
 (Redis configured as the README recommends: appendonly with fsync always).
+A Redis that stops answering costs a request ``socket_timeout`` seconds
+and a 503, never a reply meant for another request.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import concurrent.futures
 import http.client
 import json
+import signal
+import threading
 from typing import Any
 
 import pytest
@@ -143,3 +147,61 @@ def test_outage_is_503_then_the_server_recovers_with_nothing_lost(
     assert call(server, 'GET', '/v2/queues/kept/messages/'
                 + before['deleted'])[0] == 404
     assert_serving(server)
+
+
+def test_server_started_before_redis_serves_once_redis_is_up(tmp_path):
+    redis = redis_testing.RedisServer(fsync_always=True)  # not started
+    server = servers.ZaqarServer(tmp_path, options=redis_options(redis.uri))
+    starting = threading.Thread(target=server.start)
+    starting.start()
+    try:
+        servers.wait_for(lambda: server.process and reachable(server), 20,
+                         'the server to listen')
+        assert_unavailable(server)
+        redis.start()
+        starting.join()  # start() returns once /v2/ping is 204
+        assert server.process.poll() is None
+        assert_serving(server)
+    finally:
+        starting.join()
+        server.stop()
+        redis.cleanup()
+
+
+def reachable(server: servers.ZaqarServer) -> bool:
+    """Whether the server answers HTTP at all (whatever the status)."""
+    try:
+        servers.ping(server.port)
+        return True
+    except OSError:
+        return False
+
+
+def test_hung_redis_is_503_after_the_timeout_and_replies_never_mix(
+        redis, tmp_path):
+    options = redis_options(redis.uri)
+    options['drivers:message_store:redis']['socket_timeout'] = 0.5
+    with servers.ZaqarServer(tmp_path, options=options) as server:
+        post(server, 'two', [1, 2])
+        post(server, 'three', [1, 2, 3])
+        assert_serving(server)
+        redis.process.send_signal(signal.SIGSTOP)
+        try:
+            assert call(server, 'GET', '/v2/queues/two/stats') == (
+                503, UNAVAILABLE)
+            assert call(server, 'GET', '/v2/ping')[0] == 503
+        finally:
+            redis.process.send_signal(signal.SIGCONT)
+        servers.wait_for(lambda: servers.ping(server.port) == 204, 20,
+                         'the server to see Redis again')
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            totals = list(pool.map(
+                lambda queue: total(server, queue), ['two', 'three'] * 20))
+    assert totals == [2, 3] * 20
+
+
+def total(server: servers.ZaqarServer, queue: str) -> int:
+    """The number of messages in ``queue``."""
+    status, stats = call(server, 'GET', '/v2/queues/%s/stats' % queue)
+    assert status == 200, stats
+    return stats['messages']['total']
