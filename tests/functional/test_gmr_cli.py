@@ -3,6 +3,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,6 +16,8 @@ from tests.functional.test_gmr_server import OPENING
 from tests.functional.test_gmr_server import WSGI_SECTIONS
 from tests.functional.test_gmr_server import report_files
 from tests.functional.test_gmr_server import titles
+
+LOG_LINE = re.compile(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ ')
 
 #: A "server" that never reports: it ignores SIGUSR2 and sleeps.
 SILENT_SERVER = '''\
@@ -44,6 +47,14 @@ def assert_one_line_error(result, *words: str) -> None:
         assert word in lines[0]
 
 
+def assert_whole_report_of(stderr: str, printed: str) -> None:
+    """``printed`` is in ``stderr`` and nothing of the report follows it
+    (only the end, a log line or another report)."""
+    assert printed in stderr
+    rest = stderr.split(printed, 1)[1]
+    assert rest == '' or rest.startswith(OPENING) or LOG_LINE.match(rest)
+
+
 def test_by_pid_prints_the_report_from_its_stderr_file(tmp_path):
     with servers.ZaqarServer(tmp_path) as server:
         result = gmr(server.process.pid)
@@ -54,9 +65,22 @@ def test_by_pid_prints_the_report_from_its_stderr_file(tmp_path):
     assert result.stdout.startswith(OPENING)
     assert titles(result.stdout) == WSGI_SECTIONS
     assert 'PID: %d\n' % server.process.pid in result.stdout
-    assert result.stdout in stderr
+    assert_whole_report_of(stderr, result.stdout)
     assert again.stdout == '%s\n' % server.stderr_path
     assert stderr.count(OPENING) == 2
+
+
+def test_websocket_mode_report_is_printed_whole(tmp_path):
+    """Its sections differ (asyncio tasks, websocket connections)."""
+    with servers.ZaqarServer(tmp_path, transport='websocket') as server:
+        result = gmr(server.process.pid)
+        stderr = server.stderr()
+    assert result.returncode == 0, result.stderr
+    got = titles(result.stdout)
+    assert 'Asyncio Tasks' in got and 'Green Threads' not in got
+    assert set(WSGI_SECTIONS) - {'Green Threads'} <= set(got)
+    assert 'Run mode: websocket' in result.stdout
+    assert_whole_report_of(stderr, result.stdout)
 
 
 def test_by_pid_reads_log_dir_from_the_servers_config(tmp_path):
