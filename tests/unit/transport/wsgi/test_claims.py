@@ -170,3 +170,14 @@ def test_a_claim_id_of_another_queue_does_nothing_here(client):
     assert_error(client.delete(MESSAGES + '/' + message_id,
                                params={'claim_id': claim_id}), 400)
     assert client.get(MESSAGES + '/' + message_id).status_code == 200
+
+
+def test_patch_with_null_or_absent_fields_uses_the_defaults(client):
+    """Like a claim's creation (python-zaqarclient sends nulls there)."""
+    client.post_messages('q', 1)
+    claim_id, _ = client.claim('q', ttl=600)
+    path = CLAIMS + '/' + claim_id
+    for body in ({'ttl': None, 'grace': None}, {}):
+        client.patch(path, json={'ttl': 600})
+        assert client.patch(path, json=body).status_code == 204
+        assert client.get(path).json['ttl'] == 300
