@@ -109,17 +109,21 @@ def _option_values(cmdline: list[str], name: str) -> list[str]:
     return values
 
 
+def process_cwd(pid: int) -> str:
+    """The working directory of ``pid`` (its /proc link if unreadable)."""
+    try:
+        return os.readlink('/proc/%d/cwd' % pid)
+    except OSError:
+        return '/proc/%d/cwd' % pid
+
+
 def server_config(pid: int, cmdline: list[str]) -> tuple[list, list]:
     """(config files, config dirs) a server was started with.
 
     Relative paths are resolved against the server's working directory;
     without ``--config-file`` oslo.config's default search applies.
     """
-    cwd = '/proc/%d/cwd' % pid
-    try:
-        cwd = os.readlink(cwd)
-    except OSError:
-        pass
+    cwd = process_cwd(pid)
     files = [os.path.join(cwd, f)
              for f in _option_values(cmdline, '--config-file')]
     dirs = [os.path.join(cwd, d)
@@ -199,9 +203,27 @@ def make_plan(pid: Optional[int], config_files: list[str]) -> Plan:
     plan = Plan(pid, group.log_dir, group.file_event_handler)
     if plan.pid is None and not (plan.file_event_handler and plan.log_dir):
         plan.pid = _only_server(config_files[0])
+    _resolve_paths(plan)
+    _check_destination(plan)
+    return plan
+
+
+def _resolve_paths(plan: Plan) -> None:
+    """Relative paths of the options are relative to the server's cwd."""
+    cwd = process_cwd(plan.pid) if plan.pid is not None else os.getcwd()
+    if plan.log_dir:
+        plan.log_dir = os.path.join(cwd, plan.log_dir)
+    if plan.file_event_handler:
+        plan.file_event_handler = os.path.join(cwd, plan.file_event_handler)
+
+
+def _check_destination(plan: Plan) -> None:
+    """A log_dir that exists, or a server stderr that is a file."""
+    if plan.log_dir and not os.path.isdir(plan.log_dir):
+        raise GmrError('the server writes reports to %s, which is not a '
+                       'directory' % plan.log_dir)
     if not plan.log_dir:
         plan.stderr_path = stderr_file(plan.pid)
-    return plan
 
 
 def _only_server(config_file: str) -> int:

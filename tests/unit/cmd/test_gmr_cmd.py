@@ -278,3 +278,38 @@ def test_main_says_what_went_wrong_on_one_line(capsys):
     assert out == ''
     assert err == 'zaqar-lite-gmr: error: no process with pid %d\n' % (
         proc.pid)
+
+
+# The plan.
+
+def write_conf(path, **options) -> str:
+    """A config file with ``options`` in [oslo_reports]."""
+    lines = ['[oslo_reports]'] + ['%s = %s' % kv for kv in options.items()]
+    path.write_text('\n'.join(lines) + '\n')
+    return str(path)
+
+
+def test_plan_for_file_trigger_and_log_dir_needs_no_pid(tmp_path,
+                                                        monkeypatch):
+    (tmp_path / 'reports').mkdir()
+    conf = write_conf(tmp_path / 'z.conf', log_dir='reports',
+                      file_event_handler='trigger')
+    monkeypatch.chdir(tmp_path)
+    plan = gmr_cmd.make_plan(None, [conf])
+    assert plan == gmr_cmd.Plan(None, str(tmp_path / 'reports'),
+                                str(tmp_path / 'trigger'))
+
+
+def test_plan_refuses_a_log_dir_that_is_missing(tmp_path):
+    conf = write_conf(tmp_path / 'z.conf', log_dir=tmp_path / 'missing',
+                      file_event_handler=tmp_path / 'trigger')
+    with pytest.raises(gmr_cmd.GmrError, match='not a directory'):
+        gmr_cmd.make_plan(None, [conf])
+    assert not (tmp_path / 'trigger').exists()  # nothing triggered
+
+
+def test_plan_without_a_running_server_is_refused(tmp_path):
+    conf = write_conf(tmp_path / 'z.conf', log_dir=tmp_path)
+    with pytest.raises(gmr_cmd.GmrError, match='no zaqar-lite-server is '
+                       'running with'):
+        gmr_cmd.make_plan(None, [conf])
