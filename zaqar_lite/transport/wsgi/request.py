@@ -48,9 +48,18 @@ def read_json(req: falcon.Request, max_size: int | None = None,
     :param required: if False, an empty body gives None.
     :returns: ``(document, size_in_bytes)``
     """
+    data = _read_body(req, max_size)
+    if not data.strip():
+        if required:
+            raise errors.InvalidBody('A JSON body is required.')
+        return None, 0
     if (req.content_type or '').split(';')[0].strip() == FORM_TYPE:
         raise errors.BadRequest('Request bodies must be JSON.',
                                 title='Invalid Content-Type')
+    return _decode(data), len(data)
+
+
+def _read_body(req: falcon.Request, max_size: int | None) -> bytes:
     # A chunked body has no Content-Length: read the raw stream, which the
     # WSGI server de-chunks; bounded_stream would see an empty body.
     stream = req.bounded_stream if req.content_length is not None \
@@ -59,10 +68,10 @@ def read_json(req: falcon.Request, max_size: int | None = None,
     if max_size is not None and len(data) > max_size:
         raise errors.BadRequest('The request body is too large. Max size '
                                 '%d bytes.' % max_size)
-    if not data.strip():
-        if required:
-            raise errors.InvalidBody('A JSON body is required.')
-        return None, 0
+    return data
+
+
+def _decode(data: bytes) -> Any:
     try:
         # UTF-16/32 bodies are valid JSON too: detect as json.loads does.
         text = data.decode(json.detect_encoding(data), 'surrogatepass')
@@ -74,7 +83,7 @@ def read_json(req: falcon.Request, max_size: int | None = None,
     if not isinstance(doc, (dict, list)):
         raise errors.InvalidBody('The JSON body must be an object or an '
                                  'array.')
-    return doc, len(data)
+    return doc
 
 
 def read_object(req: falcon.Request, required: bool = True,

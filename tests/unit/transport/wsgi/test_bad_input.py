@@ -280,3 +280,11 @@ def test_accept_text_html_is_406_and_changes_nothing(client, intact):
             {'body': 1}), headers={'Accept': 'text/html'})
         assert_error(result, 406)
     intact()
+
+
+def test_an_empty_body_typed_as_a_form_is_no_body(client):
+    """``curl -X PUT -d ''`` sends the form type with nothing in it."""
+    result = client.put('/v2/queues/new', body='', content_type=FORM)
+    assert result.status_code == 201
+    assert_error(client.post('/v2/queues/new/messages', body='',
+                             content_type=FORM), 400, INVALID_BODY)
