@@ -186,6 +186,8 @@ def test_report_layout_is_oslo_reports(text_server):
     runtime = section(report, 'Runtime')
     assert 'run_mode = wsgi' in runtime
     assert str(text_server.config_file) in runtime
+    assert 'Process %d ' % text_server.process.pid in section(
+        report, 'Processes')
     transport = section(report, 'Transport')
     assert 'listening = 127.0.0.1:%d' % text_server.port in transport
 
@@ -215,7 +217,7 @@ def test_log_dir_gets_one_private_file_per_report(tmp_path):
         assert servers.ping(server.port) == 204
         stderr = server.stderr()
     assert sorted(os.listdir(log_dir)) == [f.name for f in files]
-    for path in files:
+    for count, path in enumerate(files, 1):
         stamp, pid = FILE_NAME.match(path.name).groups()
         assert int(pid) == server.process.pid
         assert abs(_stamp_seconds(stamp) - started) < 60
@@ -223,6 +225,7 @@ def test_log_dir_gets_one_private_file_per_report(tmp_path):
         report = path.read_text()
         assert titles(report) == WSGI_SECTIONS
         assert answers(report) == 1
+        assert received(report) == count
         lines = [line for line in stderr.splitlines() if str(path) in line]
         assert len(lines) == 1 and ' INFO ' in lines[0]
     assert OPENING not in stderr
@@ -302,21 +305,42 @@ def test_usr2_with_file_trigger_writes_no_report(tmp_path):
 
 # JSON.
 
-def test_json_report_has_the_sections_of_the_text_one(tmp_path,
-                                                      text_server):
+def text_configuration(report: str) -> dict:
+    """{group: [option names]} of a text report's Configuration."""
+    groups = {}
+    for block in section(report, 'Configuration').strip().split('\n\n'):
+        name, *lines = block.splitlines()
+        groups[name.rstrip(':')] = [line.split(' = ')[0].strip()
+                                    for line in lines]
+    return groups
+
+
+def test_json_report_has_the_content_of_the_text_one(tmp_path,
+                                                     text_server):
     log_dir = tmp_path / 'reports'
     log_dir.mkdir()
-    options = {'oslo_reports': {'log_dir': log_dir, 'format': 'json'}}
+    options = {'oslo_reports': {'log_dir': log_dir, 'format': 'json'},
+               'drivers:message_store:redis': {'uri': REDIS_URI}}
     with servers.ZaqarServer(tmp_path, options=options) as server:
         server.signal(signal.SIGUSR2)
         path, = wait_files(log_dir, 1)
-    report = json.loads(path.read_text())
+    raw = path.read_text()
+    report = json.loads(raw)
     assert report['schema'].startswith('gmr/')
     assert report['header']['pid'] == server.process.pid
     assert report['header']['answers'] == 1
-    got = [s['title'] for s in report['sections']]
-    assert got == titles(usr2_report(text_server)) == WSGI_SECTIONS
+    text = usr2_report(text_server)
+    assert [s['title'] for s in report['sections']] == titles(text)
+    assert titles(text) == WSGI_SECTIONS
     assert all(s['error'] is None for s in report['sections'])
+    data = {s['title']: s['data'] for s in report['sections']}
+    assert {g: list(o) for g, o in data['Configuration'].items()} == (
+        text_configuration(text))
+    assert section(text, 'Package').splitlines() == [
+        '%s = %s' % item for item in data['Package'].items()]
+    assert 's3cret' not in raw and 't0ken' not in raw
+    assert data['Configuration']['drivers:message_store:redis']['uri'] == (
+        'redis://:***@127.0.0.1:1/0?token=***&db=0')
 
 
 # The Queues section against the API.
