@@ -22,14 +22,24 @@ def make_context(client_id: str | None,
 
     :raises errors.BadRequest: a header is missing or malformed.
     """
+    # Client-ID is checked first, as Zaqar does. One canonical form, so
+    # that echo filtering does not depend on how the uuid was written.
+    canonical = _client_uuid(client_id).hex
+    return RequestContext(project=_project(project), client_id=canonical)
+
+
+def _client_uuid(client_id: str | None) -> uuid.UUID:
     if client_id is None:
         raise errors.BadRequest('The Client-Id header is required.',
                                 title='Missing header value')
     try:
-        parsed = uuid.UUID(str(client_id))
+        return uuid.UUID(str(client_id))
     except (ValueError, AttributeError, TypeError):
         raise errors.BadRequest('Malformed hexadecimal UUID.',
                                 title='Wrong UUID value')
+
+
+def _project(project: str | None) -> str:
     if project is None:
         raise errors.BadRequest('The header X-PROJECT-ID was missing',
                                 title='Project-Id Missing')
@@ -46,5 +56,4 @@ def make_context(client_id: str | None,
         raise errors.BadRequest(
             'X-PROJECT-ID must be at most %d printable characters.'
             % MAX_PROJECT_ID_LENGTH, title='Invalid queue identification')
-    # One canonical form, so that echo filtering does not depend on dashes.
-    return RequestContext(project=project, client_id=parsed.hex)
+    return project

@@ -50,3 +50,9 @@ def test_invalid_project(project):
 
 def test_project_of_256_characters():
     assert context.make_context(CLIENT, 'p' * 256).project == 'p' * 256
+
+
+def test_client_id_is_checked_before_the_project():
+    with pytest.raises(errors.BadRequest) as caught:
+        context.make_context(None, None)
+    assert caught.value.title == 'Missing header value'

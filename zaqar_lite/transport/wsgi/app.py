@@ -29,6 +29,16 @@ def create_app(api: v2.API,
     app = falcon.App(middleware=[middleware.RequestContextMiddleware()])
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.keep_blank_qs_values = True
+    _add_routes(app, api)
+    app.set_error_serializer(_serialize_http_error)
+    app.add_error_handler(errors.APIError, _handle_api_error)
+    app.add_error_handler(Exception, _make_unexpected_handler(stats))
+    if stats is None:
+        return app
+    return _counting(app, stats)
+
+
+def _add_routes(app: falcon.App, api: v2.API) -> None:
     app.add_route('/', home.Versions())
     app.add_route('/v2', home.Home())
     app.add_route('/v2/ping', health.Ping(api))
@@ -43,12 +53,6 @@ def create_app(api: v2.API,
     app.add_route(_Q + '/claims/{claim_id}', claims.Item(api))
     # Routes take precedence: the sink only sees paths no route matches.
     app.add_sink(_unrouted_queue_path, r'/v2/queues/')
-    app.set_error_serializer(_serialize_http_error)
-    app.add_error_handler(errors.APIError, _handle_api_error)
-    app.add_error_handler(Exception, _make_unexpected_handler(stats))
-    if stats is None:
-        return app
-    return _counting(app, stats)
 
 
 #: Descriptions for falcon's own errors, which come without one.
