@@ -5,7 +5,8 @@ While Redis is down every request that needs it is a 503 with the API's
 serves again by itself, and everything it acknowledged before is there
 (Redis configured as the README recommends: appendonly with fsync always).
 A Redis that stops answering costs a request ``socket_timeout`` seconds
-and a 503, never a reply meant for another request.
+and a 503, never a reply meant for another request. A report asked for
+during an outage is complete and shows no password.
 """
 
 from __future__ import annotations
@@ -205,3 +206,21 @@ def total(server: servers.ZaqarServer, queue: str) -> int:
     status, stats = call(server, 'GET', '/v2/queues/%s/stats' % queue)
     assert status == 200, stats
     return stats['messages']['total']
+
+
+def test_report_during_an_outage_is_complete_and_masks_the_password(
+        tmp_path):
+    password = 'outage-s3cret'
+    with redis_testing.RedisServer(password=password) as redis:
+        with servers.ZaqarServer(tmp_path, options=redis_options(
+                redis.uri)) as server:
+            redis.stop()
+            server.signal(signal.SIGUSR2)
+            servers.wait_for(lambda: 'Transport'.center(64) in
+                             server.stderr(), 10, 'the report on stderr')
+            assert servers.ping(server.port) == 503  # still serving
+            report = server.stderr()
+    queues = report.split('Queues'.center(64), 1)[1].split(
+        'Transport'.center(64), 1)[0]
+    assert 'ServiceUnavailable' in queues  # the section says what failed
+    assert password not in report
