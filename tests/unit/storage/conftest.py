@@ -30,13 +30,21 @@ class FakeClock:
         self.now += seconds
 
 
-def sqlite_conf(path: pathlib.Path) -> cfg.ConfigOpts:
-    """A configuration whose SQLite database is ``path``."""
+def sqlite_conf(path: pathlib.Path, busy_timeout: float = 30.0,
+                synchronous: str = 'normal') -> cfg.ConfigOpts:
+    """A configuration whose SQLite database is ``path``.
+
+    Every option of the group is set: an override set on one ConfigOpts
+    is seen by the others (oslo.config shares a module-level group's
+    options), so nothing may be left to a previous test.
+    """
     conf = cfg.ConfigOpts()
     zaqar_conf.register_opts(conf)
     conf([])
-    conf.set_override('path', str(path),
-                      group='drivers:message_store:sqlite')
+    group = 'drivers:message_store:sqlite'
+    conf.set_override('path', str(path), group=group)
+    conf.set_override('busy_timeout', busy_timeout, group=group)
+    conf.set_override('synchronous', synchronous, group=group)
     return conf
 
 

@@ -26,13 +26,8 @@ def make_driver(db_path, clock):
     """Build drivers on one file; closes them all at the end."""
     made = []
 
-    def make(busy_timeout=None, synchronous=None):
-        conf = conftest.sqlite_conf(db_path)
-        group = 'drivers:message_store:sqlite'
-        if busy_timeout is not None:
-            conf.set_override('busy_timeout', busy_timeout, group=group)
-        if synchronous is not None:
-            conf.set_override('synchronous', synchronous, group=group)
+    def make(busy_timeout=30.0, synchronous='normal'):
+        conf = conftest.sqlite_conf(db_path, busy_timeout, synchronous)
         made.append(sqlite.DataDriver(conf, clock=clock))
         return made[-1]
 

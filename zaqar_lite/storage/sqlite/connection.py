@@ -17,6 +17,7 @@ import threading
 from typing import Iterator, Optional
 
 from zaqar_lite.storage import errors
+from zaqar_lite.storage.sqlite import busy
 from zaqar_lite.storage.sqlite import schema
 
 LOG = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class Database:
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
             conn = self._open(create=True)
             try:
-                schema.create(conn)
+                busy.retry(lambda: schema.create(conn), self.busy_timeout)
             finally:
                 conn.close()
 
@@ -71,11 +72,19 @@ class Database:
                                isolation_level=None,
                                check_same_thread=False,
                                cached_statements=256)
+        try:
+            busy.retry(lambda: self._configure(conn), self.busy_timeout)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _configure(self, conn: sqlite3.Connection) -> None:
+        """Set the pragmas of a new connection."""
         conn.execute('PRAGMA busy_timeout = %d'
                      % int(self.busy_timeout * 1000))
         conn.execute('PRAGMA journal_mode = WAL')
         conn.execute('PRAGMA synchronous = %s' % self.synchronous)
-        return conn
 
     def _process_lock(self) -> threading.Lock:
         """The lock of this process, forgetting what a fork inherited.
@@ -112,7 +121,7 @@ class Database:
         """
         with self._process_lock(), _unavailable():
             conn = self._connection()
-            conn.execute('BEGIN IMMEDIATE' if write else 'BEGIN')
+            busy.retry(lambda: _begin(conn, write), self.busy_timeout)
             try:
                 yield conn
                 conn.execute('COMMIT')
@@ -139,6 +148,21 @@ class Database:
             if self._conn is not None:
                 self._conn.close()
             self._conn = None
+
+
+def _begin(conn: sqlite3.Connection, write: bool) -> None:
+    """Open a transaction that already holds its lock or snapshot, so
+    that a transient busy state fails here, where it can be retried."""
+    try:
+        if write:
+            conn.execute('BEGIN IMMEDIATE')
+        else:
+            conn.execute('BEGIN')
+            conn.execute('PRAGMA schema_version')  # takes the snapshot
+    except sqlite3.OperationalError:
+        if conn.in_transaction:
+            conn.execute('ROLLBACK')
+        raise
 
 
 @contextlib.contextmanager
