@@ -176,6 +176,10 @@ def test_sigusr2_on_master_and_worker_is_harmless(server):
     assert master.is_running() and master.status() != psutil.STATUS_ZOMBIE
     assert all(psutil.pid_exists(pid) for pid in workers.values())
     assert server.worker_pids() == workers  # none died and was respawned
+    # uWSGI's own handler answered in each worker: its C backtrace.
+    for pid in workers.values():
+        servers.wait_for(lambda: '*** backtrace of %d ***' % pid
+                         in server.log(), 5, 'the backtrace of %d' % pid)
     # USR2 wrote no report: the next touch brings exactly one per worker.
     trigger_all(server, reports)
     assert reports.unseen() == []

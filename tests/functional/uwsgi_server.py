@@ -4,7 +4,7 @@
 ``etc/zaqar-lite-uwsgi.conf`` unchanged into a directory of its own, as a
 fresh clone would have them, so that every path of the shipped
 configuration (database, trigger file, reports) lands under
-``<root>/var/uwsgi``. It then runs ``uwsgi --http-socket 127.0.0.1:<free
+``<root>/var/uwsgi``. It then runs ``uwsgi --http11-socket 127.0.0.1:<free
 port> --ini <root>/etc/uwsgi.ini``: only the listening socket is
 overridden (plus what a test passes in ``args`` and ``env``).
 """

@@ -165,9 +165,10 @@ def _start_reports(service: bootstrap.Service) -> None:
     if worker_id == 0:  # a mule or the spooler: not serving requests
         return
     service.start_reports()
-    LOG.info('Worker %s (pid %d) serving; Guru Meditation Report on '
-             'changes of %s', worker_id, os.getpid(),
-             service.conf.oslo_reports.file_event_handler)
+    trigger = service.conf.oslo_reports.file_event_handler
+    LOG.info('Worker %s (pid %d) serving; Guru Meditation Report %s',
+             worker_id, os.getpid(), 'on changes of %s' % trigger
+             if trigger else 'not triggerable (no file_event_handler)')
 
 
 application = create_application()
