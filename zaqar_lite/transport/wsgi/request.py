@@ -39,6 +39,12 @@ _DECODER = json.JSONDecoder(parse_int=_int64, parse_float=_finite,
                             parse_constant=_no_constant)
 
 
+def media_type(req: falcon.Request) -> str:
+    """The request's media type, without parameters, in lower case (media
+    types are case-insensitive)."""
+    return (req.content_type or '').split(';')[0].strip().lower()
+
+
 def read_json(req: falcon.Request, max_size: int | None = None,
               required: bool = True) -> tuple[Any, int]:
     """The request's JSON body: an object or an array.
@@ -53,7 +59,7 @@ def read_json(req: falcon.Request, max_size: int | None = None,
         if required:
             raise errors.InvalidBody('A JSON body is required.')
         return None, 0
-    if (req.content_type or '').split(';')[0].strip() == FORM_TYPE:
+    if media_type(req) == FORM_TYPE:
         raise errors.BadRequest('Request bodies must be JSON.',
                                 title='Invalid Content-Type')
     return _decode(data), len(data)

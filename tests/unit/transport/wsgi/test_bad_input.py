@@ -236,9 +236,10 @@ def test_form_encoded_bodies_are_400_invalid_content_type(client, intact):
                          ('PUT', '/v2/queues/q'), ('POST', CLAIMS),
                          ('PATCH', claim_path),
                          ('POST', '/v2/queues/q/purge')):
-        result = client.request(method, path, body='messages=1&ttl=60',
-                                content_type=FORM)
-        assert_error(result, 400, 'Invalid Content-Type')
+        for content_type in (FORM, FORM.upper() + '; charset=utf-8'):
+            result = client.request(method, path, body='messages=1&ttl=60',
+                                    content_type=content_type)
+            assert_error(result, 400, 'Invalid Content-Type')
     assert client.head('/v2/queues/new').status_code == 404
     intact()
 

@@ -135,6 +135,14 @@ def test_patch_can_replace_a_reserved_default(client):
         'ttl'] == 90
 
 
+def test_patch_content_type_is_case_insensitive_and_takes_parameters(
+        client):
+    client.put('/v2/queues/q')
+    ops = [{'op': 'add', 'path': '/metadata/b', 'value': 2}]
+    for content_type in (JSON_PATCH.upper(), JSON_PATCH + '; charset=utf-8'):
+        assert _patch(client, 'q', ops, content_type).status_code == 200
+
+
 def test_patch_requires_the_json_patch_content_type(client):
     client.put('/v2/queues/q', json={'a': 1})
     ops = [{'op': 'add', 'path': '/metadata/b', 'value': 2}]

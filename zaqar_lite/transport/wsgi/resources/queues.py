@@ -48,7 +48,7 @@ class Item(base.Resource):
 
     def on_patch(self, req: falcon.Request, resp: falcon.Response,
                  queue_name: str) -> None:
-        if (req.content_type or '').split(';')[0].strip() != JSON_PATCH_TYPE:
+        if request.media_type(req) != JSON_PATCH_TYPE:
             raise errors.APIError(
                 'Accepted media type for PATCH: %s.' % JSON_PATCH_TYPE,
                 title='Unsupported media type', status=415)
