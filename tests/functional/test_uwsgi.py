@@ -23,6 +23,7 @@ INTERVAL = 1.0
 #: The promise: every worker's report within the interval + 0.5 s.
 REPORT_DEADLINE = INTERVAL + 0.5
 START_TIMEOUT = 20.0
+STOP_TIMEOUT = 15.0
 
 SECTIONS = ('Package', 'Threads', 'Processes', 'Configuration', 'Runtime',
             'Queues', 'Transport')
@@ -304,3 +305,27 @@ def test_stop_on_sigterm_and_sigint(tmp_path, signum):
         with pytest.raises(OSError):
             servers.ping(server.port)
         assert 'goodbye to uWSGI' in server.log()
+
+
+def test_graceful_stop_through_the_master_fifo(tmp_path):
+    """``echo q`` into the master FIFO: the request in flight finishes,
+    then uWSGI exits."""
+    with UWSGIServer(tmp_path) as server:
+        lock = sqlite3.connect(server.database, isolation_level=None)
+        lock.execute('BEGIN IMMEDIATE')
+        poster = Poster(server.port, 'p-' + uuid.uuid4().hex)
+        poster.start()
+        try:
+            # The request is in flight once its worker's report says so.
+            servers.wait_for(lambda: _stuck_report(
+                server, uwsgi_server.Reports(server.reports_dir)), 10,
+                'the request in flight')
+            server.master_fifo.write_text('q')
+            servers.wait_for(lambda: 'graceful shutdown' in server.log(),
+                             5, 'the graceful shutdown to begin')
+        finally:
+            lock.execute('ROLLBACK')
+            lock.close()
+        assert server.wait_exit(STOP_TIMEOUT) == 0
+        poster.join(10)
+        assert poster.status == 201

@@ -72,6 +72,10 @@ class UWSGIServer:
     def reports_dir(self) -> pathlib.Path:
         return self.var / 'reports'
 
+    @property
+    def master_fifo(self) -> pathlib.Path:
+        return self.var / 'master.fifo'
+
     def command(self) -> list[str]:
         return (['uwsgi', '--http-socket', '127.0.0.1:%d' % self.port,
                  '--ini', str(self.root / 'etc' / 'uwsgi.ini')]
