@@ -307,3 +307,21 @@ def test_projects_are_isolated_across_connections(ws_server):
         mine = a.call('message_get', {'queue_name': 'shared-name',
                                       'message_id': ids[0]})
         assert mine['body']['messages']['body'] == 'secret'
+
+
+def test_pipelined_frames_are_answered_in_order(ws_server, project):
+    """More frames than a connection queues before it stops reading: each
+    gets its reply, in the order sent."""
+    with WsClient(ws_server.url, project) as conn:
+        count = 300
+        for n in range(count):
+            conn.ws.send(json.dumps(conn.request('message_post', {
+                'queue_name': 'piped', 'messages': [{'body': n}]})))
+        replies = [json.loads(conn.ws.recv()) for _ in range(count)]
+        assert [r['request']['body']['messages'][0]['body']
+                for r in replies] == list(range(count))
+        assert {status(r) for r in replies} == {201}
+        listed = conn.call('message_list', {'queue_name': 'piped',
+                                            'echo': True, 'limit': 20})
+        assert [m['body'] for m in listed['body']['messages']] == list(
+            range(20))

@@ -6,6 +6,7 @@ a 500, so a client never waits for a reply that will not come.
 """
 
 import logging
+import threading
 from typing import Any
 
 from zaqar_lite.api import context
@@ -56,7 +57,7 @@ def _header(headers: dict, name: str) -> Any:
 
 
 class Dispatcher:
-    """Answers frames with the shared v2 operation layer.
+    """Answers frames with the shared v2 operation layer; thread-safe.
 
     :param api: the v2 API both transports call.
     :param stats: the transport's figures (``errors`` counts 500s).
@@ -66,6 +67,13 @@ class Dispatcher:
                  stats: transport_stats.TransportStats):
         self.api = api
         self.stats = stats
+        # Frames are answered by several threads; the count must not
+        # lose increments.
+        self._errors_lock = threading.Lock()
+
+    def _count_error(self) -> None:
+        with self._errors_lock:
+            self.stats.errors += 1
 
     def reply(self, payload: bytes, is_binary: bool) -> bytes:
         """The encoded reply to one frame, in the frame's encoding."""
@@ -86,7 +94,7 @@ class Dispatcher:
         except Exception:
             LOG.exception('Cannot encode the reply to %s',
                           reply['request'].get('action'))
-            self.stats.errors += 1
+            self._count_error()
             return codec.encode(error_reply(empty_request(), errors.APIError(
                 'The reply could not be encoded.')), is_binary)
 
@@ -103,7 +111,7 @@ class Dispatcher:
         except Exception:
             LOG.exception('Unexpected error in websocket action %r',
                           doc.get('action'))
-            self.stats.errors += 1
+            self._count_error()
             return error_reply(request, errors.APIError(
                 'Unexpected error while running %s.' % doc.get('action')))
         return make_reply(request, status, body)

@@ -1,20 +1,22 @@
-"""The autobahn protocol: frames answered in order, on the loop.
+"""The autobahn protocol: each connection's frames answered in order.
 
-Storage calls are synchronous and short (SQLite on a local file, Redis on
-one round trip), so they run on the loop itself: a thread hop per frame
-costs more than the call. A frame is answered as soon as autobahn has
-assembled it, in the same loop iteration as its bytes arrived, unless
-the connection already has frames waiting, its client is not reading
-replies, or it has had its turn (``BURST`` frames from one read): then the
-frame is queued for the connection's own task, named
-``ws-connection-<peer>`` so that the GMR's Asyncio Tasks section shows
-who is connected and what each connection is waiting for.
+Each connection has its own task, named ``ws-connection-<peer>`` so that
+the GMR's Asyncio Tasks section shows who is connected and what each
+connection is waiting for. The task takes the connection's frames in
+order and has each answered in the factory's executor (decoding, the
+synchronous storage call, encoding), then sends the reply from the loop.
+
+Without an executor, frames are answered on the loop itself: at once, in
+the loop iteration that read them, unless the connection already has
+frames waiting, its client is not reading replies, or it has had its
+turn (``BURST`` frames from one read); then the task answers them.
 
 Backpressure both ways: reading pauses while too many frames wait, and a
 connection stops answering while its client does not read the replies.
 """
 
 import asyncio
+import concurrent.futures
 import logging
 import time
 
@@ -134,10 +136,10 @@ class ConnectionProtocol(websocket.WebSocketServerProtocol):
     def _receive(self, item: tuple) -> None:
         """Answer now if nothing is ahead of this frame; else queue it."""
         self.factory.stats.in_flight += 1
-        if (self._inline_budget > 0 and self._inbox.empty()
-                and self._writable.is_set()):
+        if (self.factory.executor is None and self._inline_budget > 0
+                and self._inbox.empty() and self._writable.is_set()):
             self._inline_budget -= 1
-            self._answer(*item)
+            self._deliver(self._reply(*item), item[1])
             return
         self._inbox.put_nowait(item)
         if (self._inbox.qsize() >= HIGH_WATER and not self._reading_paused
@@ -148,28 +150,38 @@ class ConnectionProtocol(websocket.WebSocketServerProtocol):
     async def _serve(self) -> None:
         """Answer the frames of this connection, in order, until it
         ends."""
+        loop = asyncio.get_running_loop()
+        executor = self.factory.executor
         burst = 0
         while True:
             item = await self._inbox.get()
             if item is None:
                 return
-            self._answer(*item)
+            if executor is None:
+                reply = self._reply(*item)
+            else:
+                reply = await loop.run_in_executor(executor, self._reply,
+                                                   *item)
+            self._deliver(reply, item[1])
             await self._writable.wait()
             burst += 1
             if burst >= BURST:
                 burst = 0
                 await asyncio.sleep(0)
 
-    def _answer(self, payload: bytes | None, is_binary: bool,
-                size: int) -> None:
+    def _reply(self, payload: bytes | None, is_binary: bool,
+               size: int) -> bytes:
+        """The encoded reply to a frame (``payload`` None: too large)."""
+        if payload is None:
+            return self.factory.dispatcher.encode(
+                dispatcher_mod.too_large_reply(
+                    size, self.factory.max_frame_size), is_binary)
+        return self.factory.dispatcher.reply(payload, is_binary)
+
+    def _deliver(self, reply: bytes, is_binary: bool) -> None:
+        """Send a reply if the client is still there; count the frame."""
         stats = self.factory.stats
         try:
-            if payload is None:
-                reply = self.factory.dispatcher.encode(
-                    dispatcher_mod.too_large_reply(
-                        size, self.factory.max_frame_size), is_binary)
-            else:
-                reply = self.factory.dispatcher.reply(payload, is_binary)
             if self.state == self.STATE_OPEN:
                 self.sendMessage(reply, isBinary=is_binary)
         except Exception:
@@ -208,6 +220,8 @@ class ServerFactory(websocket.WebSocketServerFactory):
 
     :param max_frame_size: bytes; a larger message gets an error reply
         (the connection stays open).
+    :param executor: where frames are answered (decoding, the storage
+        call, encoding); None answers them on the loop itself.
     """
 
     protocol = ConnectionProtocol
@@ -215,8 +229,10 @@ class ServerFactory(websocket.WebSocketServerFactory):
     def __init__(self, dispatcher: dispatcher_mod.Dispatcher,
                  stats: transport_stats.TransportStats,
                  registry: connections.Registry, max_frame_size: int,
-                 loop: asyncio.AbstractEventLoop):
+                 loop: asyncio.AbstractEventLoop,
+                 executor: concurrent.futures.Executor | None = None):
         super().__init__(loop=loop)
+        self.executor = executor
         self.dispatcher = dispatcher
         self.stats = stats
         self.registry = registry
