@@ -84,9 +84,16 @@ def read_cmdline(pid: int) -> list[str]:
 
 
 def is_server(cmdline: list[str]) -> bool:
-    """Whether a command line runs zaqar-lite-server (script or module)."""
-    return any(os.path.basename(arg) == SERVER_SCRIPT or arg == SERVER_MODULE
-               for arg in cmdline)
+    """Whether a command line runs zaqar-lite-server: the script itself,
+    the script by an interpreter, or ``python -m zaqar_lite.cmd.server``.
+    """
+    names = [os.path.basename(arg) for arg in cmdline[:3]]
+    if names[:1] == [SERVER_SCRIPT]:
+        return True
+    if not names or not names[0].startswith('python'):
+        return False
+    return names[1:2] == [SERVER_SCRIPT] or cmdline[1:3] == [
+        '-m', SERVER_MODULE]
 
 
 def check_server(pid: int) -> list[str]:

@@ -64,7 +64,10 @@ def test_is_server_accepts_the_script_and_the_module():
                               '/venv/bin/zaqar-lite-server', '-d'])
     assert gmr_cmd.is_server(['python', '-m', 'zaqar_lite.cmd.server'])
     assert not gmr_cmd.is_server(['sleep', '100'])
-    assert not gmr_cmd.is_server(['vi', 'zaqar-lite-server.conf'])
+    assert gmr_cmd.is_server(['/venv/bin/zaqar-lite-server'])
+    assert not gmr_cmd.is_server(['vi', 'zaqar-lite-server'])
+    assert not gmr_cmd.is_server(['python3', 'tool.py', 'zaqar-lite-server'])
+    assert not gmr_cmd.is_server([])
 
 
 def test_read_cmdline_of_a_real_process_and_of_none():
