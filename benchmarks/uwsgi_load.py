@@ -17,12 +17,17 @@ import contextlib
 import pathlib
 import sys
 import tempfile
+import threading
+import time
 from typing import Iterator, Optional
+
+import psutil
 
 if __package__ in (None, ''):  # run as a script: make the repo importable
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from benchmarks import http_load  # noqa: E402
+from benchmarks import runner  # noqa: E402
 from benchmarks import targets  # noqa: E402
 from tests.functional import uwsgi_server  # noqa: E402
 
@@ -38,17 +43,69 @@ def uwsgi(workdir: pathlib.Path, workers: int = 2) -> Iterator[
         targets.Target]:
     """uWSGI with the shipped ini (``workers`` processes; 2 as shipped).
 
-    No pid: the runner counts one process's CPU, and uWSGI serves from
-    its workers, so the server CPU columns stay empty for this target.
+    The target's ``pid`` stays None: the runner counts one process's CPU
+    and uWSGI serves from its workers; :class:`TreeCPUBench` counts the
+    master and every worker instead (``master_pid``).
     """
     args = [] if workers == 2 else ['--processes', str(workers)]
     server = uwsgi_server.UWSGIServer(workdir / 'uwsgi', args=args,
                                       workers=workers)
     with server:
-        yield targets.Target(
+        target = targets.Target(
             url=server.url, description='uWSGI, etc/uwsgi.ini, %d workers, '
                                         'SQLite (%s)' % (workers,
                                                          server.database))
+        target.master_pid = server.process.pid
+        yield target
+
+
+class TreeCPU(threading.Thread):
+    """CPU (in cores) a process and its children used from ``start`` to
+    ``end`` (``time.monotonic()`` moments); ``cores`` once joined."""
+
+    def __init__(self, pid: int, start: float, end: float):
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.start_at, self.end_at = start, end
+        self.cores: Optional[float] = None
+
+    def _sample(self) -> dict[int, float]:
+        seconds = {}
+        for proc in [self.root] + self.root.children(recursive=True):
+            try:
+                seconds[proc.pid] = sum(proc.cpu_times()[:2])
+            except psutil.NoSuchProcess:
+                pass
+        return seconds
+
+    def run(self) -> None:
+        time.sleep(max(0.0, self.start_at - time.monotonic()))
+        before = self._sample()
+        time.sleep(max(0.0, self.end_at - time.monotonic()))
+        after = self._sample()
+        used = sum(after[pid] - before[pid] for pid in after
+                   if pid in before)
+        self.cores = used / (self.end_at - self.start_at)
+
+
+class TreeCPUBench(http_load.Bench):
+    """``http_load.Bench`` whose server CPU is that of the whole uWSGI
+    process tree during each measured window."""
+
+    def __init__(self, args: argparse.Namespace, target: targets.Target,
+                 master_pid: int):
+        super().__init__(args, target)
+        self.master_pid = master_pid
+
+    def _run(self, factories: list) -> runner.Outcome:
+        # The runner's window opens START_SLACK + warm-up after its call.
+        start = time.monotonic() + runner.START_SLACK + self.args.warmup
+        sampler = TreeCPU(self.master_pid, start, start + self.args.duration)
+        sampler.start()
+        outcome = super()._run(factories)
+        sampler.join()
+        outcome.server_cpu = sampler.cores
+        return outcome
 
 
 targets.TARGETS.setdefault('uwsgi', uwsgi)
@@ -76,7 +133,10 @@ def measure(mode: str, args: argparse.Namespace) -> http_load.Bench:
         else:
             target_cm = targets.TARGETS[mode](pathlib.Path(tmp))
         with target_cm as target:
-            bench = http_load.Bench(bench_args, target)
+            if mode == 'uwsgi':
+                bench = TreeCPUBench(bench_args, target, target.master_pid)
+            else:
+                bench = http_load.Bench(bench_args, target)
             bench.run_all()
     return bench
 
