@@ -303,3 +303,13 @@ def test_any_json_body_round_trips(client):
     ids = client.post_messages('q', *bodies)
     result = client.get(MESSAGES, params={'ids': ','.join(ids)})
     assert _bodies(result.json['messages']) == bodies
+
+
+def test_ids_may_be_repeated_as_python_zaqarclient_sends_them(client,
+                                                              reader):
+    ids = client.post_messages('q', 1, 2, 3)
+    result = client.get(MESSAGES, params={'ids': ids[:2]})
+    assert _bodies(result.json['messages']) == [1, 2]
+    assert client.delete(MESSAGES, params={'ids': ids[1:]}
+                         ).status_code == 204
+    assert _bodies(reader.get(MESSAGES).json['messages']) == [1]
