@@ -46,7 +46,10 @@ REQUIRED_SECTIONS = ('Package', 'Threads', 'Processes', 'Configuration',
 _RULE = '=' * 72
 TEXT_START = '%s\n====%s====\n%s\n' % (
     _RULE, 'Guru Meditation'.center(64), _RULE)
-JSON_START = '{\n "schema": "gmr/'
+#: A JSON report opens with its schema, however it is indented.
+JSON_START = re.compile(r'\{\s*"schema"\s*:\s*"gmr/')
+_STARTS = re.compile('^(?:%s|%s)' % (re.escape(TEXT_START),
+                                     JSON_START.pattern), re.MULTILINE)
 _FILE_NAME = re.compile(r'^(?P<service>.+)_gurumeditation_'
                         r'(?P<stamp>\d{17})_(?P<pid>\d+)(_w\d+)?$')
 _LOG_LINE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ ',
@@ -373,9 +376,7 @@ def _json_report(chunk: str, pid: int, since: int) -> Optional[str]:
 
 def report_starts(text: str) -> list[int]:
     """Offsets where a report (text or JSON) starts in ``text``."""
-    starts = [m.start() for m in re.finditer(
-        '(%s|%s)' % (re.escape(TEXT_START), re.escape(JSON_START)), text)]
-    return [s for s in starts if s == 0 or text[s - 1] == '\n']
+    return [m.start() for m in _STARTS.finditer(text)]
 
 
 def find_report(text: str, pid: int, since: int,
@@ -387,7 +388,7 @@ def find_report(text: str, pid: int, since: int,
     starts = report_starts(text)
     for start, end in zip(starts, starts[1:] + [len(text)]):
         chunk = text[start:end]
-        if chunk.startswith(JSON_START):
+        if JSON_START.match(chunk):
             report = _json_report(chunk, pid, since)
         elif settled or end < len(text):
             report = _text_report(chunk, pid, since)

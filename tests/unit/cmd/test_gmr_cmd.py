@@ -5,6 +5,7 @@ the command's parsing is checked against the layout gmr really writes.
 """
 
 import datetime
+import json
 import os
 import subprocess
 import time
@@ -213,6 +214,14 @@ def test_json_report_needs_no_settling_but_must_be_whole():
                                 since, False)
     assert found == text + '\n'
     assert gmr_cmd.find_report(text[:-5], 4242, since, True) is None
+
+
+def test_json_report_is_found_however_it_is_indented():
+    report, _ = make_report(fmt='json')
+    compact = json.dumps(json_render.to_dict(report))
+    found = gmr_cmd.find_report(LOG_LINE + compact + '\n', 4242,
+                                now_ms() - 1000, False)
+    assert found == compact + '\n'
 
 
 # Watching for the new report.
