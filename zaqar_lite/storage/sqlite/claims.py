@@ -20,9 +20,8 @@ from zaqar_lite.storage.sqlite import rows
 
 _TAKE = """UPDATE messages SET claim_id = :claim_id,
     claim_expires = :claim_expires, claim_count = claim_count + 1, %s
-    WHERE seq IN (SELECT seq FROM messages WHERE %s ORDER BY seq
-                  LIMIT :limit)
-    RETURNING %s""" % (rows.EXTEND_LIFE, rows.FREE, rows.COLUMNS)
+    WHERE seq IN (%s) RETURNING %s""" % (
+    rows.EXTEND_LIFE, rows.FREE_SEQS, rows.COLUMNS)
 
 _INSERT = """INSERT INTO claims (id, project, queue, ttl, grace, updated,
     expires) VALUES (:claim_id, :project, :queue, :ttl, :grace, :now,

@@ -28,9 +28,8 @@ _GET = 'SELECT %s FROM messages WHERE id = :id AND %s' % (
 _BULK_GET = 'SELECT %s FROM %s ORDER BY seq' % (
     rows.COLUMNS, _AMONG)
 
-_POP = """DELETE FROM messages WHERE seq IN (
-    SELECT seq FROM messages WHERE %s ORDER BY seq LIMIT :limit)
-    RETURNING %s""" % (rows.FREE, rows.COLUMNS)
+_POP = 'DELETE FROM messages WHERE seq IN (%s) RETURNING %s' % (
+    rows.FREE_SEQS, rows.COLUMNS)
 
 
 class MessageController(base.MessageBase):

@@ -3,7 +3,7 @@
 import sqlite3
 
 #: Bumped when the schema changes; stored in ``PRAGMA user_version``.
-VERSION = 1
+VERSION = 2
 
 # ``seq`` is AUTOINCREMENT so that a sequence number is never reused after
 # the newest message is deleted: markers (``seq`` as text) stay valid.
@@ -13,7 +13,7 @@ VERSION = 1
 # claim ever held, so "free" is simply ``claim_expires <= now``.
 #
 # The (project, queue) index also orders by rowid (= seq): it serves
-# listing, claiming and popping in FIFO order after a marker.
+# listing in FIFO order after a marker.
 STATEMENTS = (
     """CREATE TABLE IF NOT EXISTS queues (
         project TEXT NOT NULL,
@@ -39,6 +39,11 @@ STATEMENTS = (
     'CREATE UNIQUE INDEX IF NOT EXISTS messages_id ON messages (id)',
     'CREATE INDEX IF NOT EXISTS messages_queue ON messages (project, queue)',
     'CREATE INDEX IF NOT EXISTS messages_expires ON messages (expires)',
+    # Claims and pops walk the never-claimed (claim_expires = 0, in seq
+    # order) and the expired-claim ranges of this index: messages held by
+    # live claims are never scanned, however many there are.
+    """CREATE INDEX IF NOT EXISTS messages_free
+        ON messages (project, queue, claim_expires)""",
     # Partial: posts never touch it, only claimed messages are in it.
     """CREATE INDEX IF NOT EXISTS messages_claim ON messages (claim_id)
         WHERE claim_id IS NOT NULL""",
