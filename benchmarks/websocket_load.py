@@ -141,6 +141,7 @@ CLIENTS = {'websocket': WsConn, 'wsgi': HttpConn}
 # ---------------------------------------------------------------- workers
 
 def _producer(conn, queue: str, name: str, end: float) -> dict:
+    """Post batches of ``BATCH`` until ``end``; bodies are [name, seq]."""
     latencies, ids, seq = [], [], 0
     while time.monotonic() < end:
         start = time.perf_counter()
@@ -151,6 +152,7 @@ def _producer(conn, queue: str, name: str, end: float) -> dict:
 
 
 def _consumer(conn, queue: str, name: str, end: float) -> dict:
+    """Claim and delete until ``end``; the ids it consumed."""
     latencies, ids = [], []
     while time.monotonic() < end:
         start = time.perf_counter()
@@ -165,6 +167,7 @@ ROLES: dict[str, Callable] = {'producer': _producer,
 
 def _worker(transport: str, url: str, role: str, queue: str, name: str,
             start_at: float, duration: float, results) -> None:
+    """One client process: connect, wait for the common start, run."""
     conn = CLIENTS[transport](url)
     while time.monotonic() < start_at:
         time.sleep(0.001)
@@ -204,6 +207,7 @@ class Figures:
 
 def figures(latencies: list[float], messages: int,
             duration: float) -> Figures:
+    """Figures of ``messages`` moved in ``duration`` seconds."""
     ordered = sorted(latencies) or [0.0]
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     return Figures(messages / duration, statistics.median(ordered) * 1e3,
@@ -212,6 +216,7 @@ def figures(latencies: list[float], messages: int,
 
 def scenario_post(transport: str, url: str, clients: int,
                   duration: float) -> Figures:
+    """``clients`` connections posting batches to one queue."""
     queue = 'post-' + uuid.uuid4().hex[:8]
     done = run_clients(transport, url, queue, ['producer'] * clients,
                        duration)

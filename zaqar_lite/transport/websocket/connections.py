@@ -16,13 +16,17 @@ class Connection(Protocol):
     handled: int
     task: asyncio.Task | None
 
-    def queued(self) -> int: ...
+    def queued(self) -> int:
+        """Frames received and not answered yet."""
 
-    def state_name(self) -> str: ...
+    def state_name(self) -> str:
+        """'connecting', 'open', 'closing' or 'closed'."""
 
-    def close_for_stop(self) -> None: ...
+    def close_for_stop(self) -> None:
+        """Begin a clean close (a close frame)."""
 
-    def abort(self) -> None: ...
+    def abort(self) -> None:
+        """Drop the connection at once."""
 
 
 class Registry:
@@ -41,10 +45,12 @@ class Registry:
         return len(self._connections)
 
     def add(self, connection: Connection) -> None:
+        """A connection was accepted."""
         self._connections.add(connection)
         self._empty.clear()
 
     def remove(self, connection: Connection) -> None:
+        """A connection is gone (TCP closed)."""
         self._connections.discard(connection)
         if not self._connections:
             self._empty.set()

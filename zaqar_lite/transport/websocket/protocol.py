@@ -197,20 +197,25 @@ class ConnectionProtocol(websocket.WebSocketServerProtocol):
 
     # What the connection registry needs.
     def queued(self) -> int:
+        """Frames received and not answered yet."""
         return self._inbox.qsize()
 
     def state_name(self) -> str:
+        """The websocket state: connecting, open, closing or closed."""
         return {self.STATE_CONNECTING: 'connecting',
                 self.STATE_OPEN: 'open', self.STATE_CLOSING: 'closing',
                 self.STATE_CLOSED: 'closed'}.get(self.state, 'unknown')
 
     def close_for_stop(self) -> None:
+        """Start a clean close: a close frame, or the end of a handshake
+        that has not finished."""
         if self.state == self.STATE_OPEN:
             self.sendClose(STOP_CLOSE_CODE, 'The server is stopping.')
         elif self.state == self.STATE_CONNECTING and self.transport:
             self.transport.close()
 
     def abort(self) -> None:
+        """Drop the TCP connection now."""
         if self.transport is not None:
             self.transport.abort()
 
