@@ -124,3 +124,17 @@ def test_claim_of_other_queue_does_not_exist(driver):
         driver.claims.get(PROJECT, 'other', claim_id)
     driver.claims.delete(PROJECT, 'other', claim_id)
     assert driver.claims.get(PROJECT, QUEUE, claim_id)[1]
+
+
+def test_released_and_expired_messages_are_claimed_in_fifo_order(driver,
+                                                                 clock):
+    ids = utils.post(driver, 5)
+    expiring, _ = driver.claims.create(PROJECT, QUEUE, 60, 60, 1)
+    released, _ = driver.claims.create(PROJECT, QUEUE, 120, 60, 1)
+    driver.claims.create(PROJECT, QUEUE, 120, 60, 1)
+    driver.claims.delete(PROJECT, QUEUE, released)
+    clock.advance(60)
+    _, messages = driver.claims.create(PROJECT, QUEUE, 60, 60, 3)
+    assert [m['id'] for m in messages] == [ids[0], ids[1], ids[3]]
+    assert [m['id'] for m in driver.messages.pop(PROJECT, QUEUE, 5)] == [
+        ids[4]]
