@@ -6,6 +6,7 @@ import re
 import signal
 import socket
 import struct
+import subprocess
 
 import pytest
 import websocket
@@ -128,3 +129,28 @@ def test_sigterm_closes_every_connection_with_a_close_frame(ws_server,
         conn.ws.sock.close()
     assert ws_server.process.wait(10) == 0
     assert 'Stopped' in ws_server.stderr()
+
+
+def test_the_transport_switch_and_port_0_log_the_real_url(tmp_path):
+    """``--transport websocket`` wins over the configured transport, and
+    port 0 serves on a free port that the log names."""
+    config = tmp_path / 'zaqar-lite.conf'
+    servers.write_config(config, {
+        'drivers': {'transport': 'wsgi'},
+        'drivers:transport:websocket': {'bind': '127.0.0.1', 'port': 0},
+        'drivers:message_store:sqlite': {'path': tmp_path / 'db.sqlite3'}})
+    log = tmp_path / 'stderr.log'
+    with open(log, 'wb') as err:
+        process = subprocess.Popen(
+            [servers.console_script('zaqar-lite-server'), '--config-file',
+             str(config), '--transport', 'websocket'],
+            stdout=err, stderr=err, stdin=subprocess.DEVNULL)
+    try:
+        url = servers.wait_for(
+            lambda: re.search(r'ws://127\.0\.0\.1:(?!0\b)\d+',
+                              log.read_text()), 20, 'the listening URL')
+        with WsClient(url.group(0), 'p') as conn:
+            assert status(conn.call('queue_list')) == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(15) == 0
