@@ -2,6 +2,8 @@
 
 from oslo_config import cfg
 
+from zaqar_lite.conf import groups
+
 GROUP = cfg.OptGroup('drivers:message_store:redis',
                      title='Redis storage driver')
 
@@ -17,8 +19,7 @@ OPTS = [
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    groups.register(conf, GROUP, OPTS)
 
 
 def list_opts():

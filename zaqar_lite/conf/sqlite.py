@@ -4,6 +4,8 @@ import os
 
 from oslo_config import cfg
 
+from zaqar_lite.conf import groups
+
 GROUP = cfg.OptGroup('drivers:message_store:sqlite',
                      title='SQLite storage driver')
 
@@ -42,8 +44,7 @@ OPTS = [
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    groups.register(conf, GROUP, OPTS)
 
 
 def list_opts():

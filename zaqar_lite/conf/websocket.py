@@ -2,6 +2,8 @@
 
 from oslo_config import cfg
 
+from zaqar_lite.conf import groups
+
 GROUP = cfg.OptGroup('drivers:transport:websocket',
                      title='Websocket transport')
 
@@ -18,8 +20,7 @@ OPTS = [
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    groups.register(conf, GROUP, OPTS)
 
 
 def list_opts():
