@@ -5,6 +5,7 @@ the Queues section against the API, masking, and a signal storm under
 HTTP load.
 """
 
+import fcntl
 import http.client
 import json
 import os
@@ -12,6 +13,9 @@ import pathlib
 import re
 import signal
 import stat
+import subprocess
+import sys
+import termios
 import threading
 import time
 
@@ -29,6 +33,7 @@ WSGI_SECTIONS = ['Package', 'Threads', 'Green Threads', 'Processes',
 FILE_NAME = re.compile(r'^zaqar-lite_gurumeditation_(\d{17})_(\d+)$')
 REDIS_URI = 'redis://:s3cret@127.0.0.1:1/0?token=t0ken&db=0'
 REDIS_PASSWORD = 'pw-of-the-store'
+F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, Linux only
 
 #: A redis-server that wants a password, for the module's Redis tests.
 secure_redis = redis_testing.redis_server_fixture(
@@ -201,6 +206,82 @@ def test_configuration_is_the_running_one_and_masked(text_server):
     # The values the server runs with, from its own config file.
     assert '  port = %d' % text_server.port in config.splitlines()
     assert '  path = %s' % text_server.database in config.splitlines()
+
+
+def test_stalled_stderr_stalls_only_the_report(tmp_path):
+    """Nobody reads the server's stderr (a pipe): the report waits, the
+    service does not; triggers meanwhile make one follow-up report."""
+    port = servers.free_port()
+    config = tmp_path / 'zaqar-lite.conf'
+    servers.write_config(config, {
+        'drivers:transport:wsgi': {'bind': '127.0.0.1', 'port': port},
+        'drivers:message_store:sqlite': {'path': tmp_path / 'db'}})
+    proc = subprocess.Popen(
+        [servers.console_script('zaqar-lite-server'), '--config-file',
+         str(config)], stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The smallest pipe: a report (~10 KiB) cannot fit in it.
+    fcntl.fcntl(proc.stderr.fileno(), F_SETPIPE_SZ, 4096)
+    try:
+        servers.wait_for(lambda: _answers(port), 20, 'the server')
+        logged = _pipe_bytes(proc)
+        proc.send_signal(signal.SIGUSR2)
+        # The report has started; it cannot end while nobody reads.
+        servers.wait_for(lambda: _pipe_bytes(proc) > logged, 10,
+                         'the report to start')
+        for _ in range(5):
+            proc.send_signal(signal.SIGUSR2)
+            assert post(port, 'stalled', 'q', ['x'])
+        assert _answers(port)
+        text = _drain_until(proc, lambda t: len(
+            [r for r in split_reports(t) if titles(r) == WSGI_SECTIONS])
+            == 2 and reports_settled_in(t))
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=15)
+    first, second = split_reports(text)
+    assert titles(first) == titles(second) == WSGI_SECTIONS
+    assert answers(first) == 1
+    assert answers(first) + answers(second) == received(second) <= 6
+
+
+def _answers(port: int) -> bool:
+    """Whether the API answers a ping."""
+    try:
+        return servers.ping(port) == 204
+    except OSError:
+        return False
+
+
+def _pipe_bytes(proc: subprocess.Popen) -> int:
+    """Bytes waiting in the pipe of ``proc``'s stderr."""
+    raw = fcntl.ioctl(proc.stderr.fileno(), termios.FIONREAD, b'\0' * 4)
+    return int.from_bytes(raw, sys.byteorder)
+
+
+def _drain_until(proc: subprocess.Popen, done, timeout: float = 20) -> str:
+    """Read ``proc``'s stderr until ``done(text so far)``."""
+    deadline = time.monotonic() + timeout
+    data = b''
+    while not done(data.decode(errors='replace')):
+        assert time.monotonic() < deadline, data[-2000:]
+        data += os.read(proc.stderr.fileno(), 65536)
+    return data.decode(errors='replace')
+
+
+def reports_settled_in(text: str) -> bool:
+    """Whether the text reports answer every trigger received."""
+    reports = [r for r in split_reports(text) if titles(r) == WSGI_SECTIONS]
+    return bool(reports) and sum(map(answers, reports)) == max(
+        map(_received_or_zero, reports))
+
+
+def _received_or_zero(report: str) -> int:
+    """received(), or 0 for a report whose Runtime is not yet complete."""
+    try:
+        return received(report)
+    except AttributeError:
+        return 0
 
 
 # log_dir: one file per report.
