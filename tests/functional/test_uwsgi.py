@@ -294,6 +294,24 @@ def test_missing_or_invalid_config_fails_at_start(tmp_path, content,
     assert str(config) in lines[0]
 
 
+def test_unusable_storage_fails_at_start(tmp_path):
+    blocker = tmp_path / 'not-a-directory'
+    blocker.write_text('')
+    config = tmp_path / 'zaqar-lite.conf'
+    config.write_text('[drivers:message_store:sqlite]\npath = %s\n'
+                      % (blocker / 'db.sqlite3'))
+    server = UWSGIServer(tmp_path, env={
+        'ZAQAR_LITE_CONFIG_FILE': str(config)})
+    server.launch()
+    try:
+        status = server.wait_exit(START_TIMEOUT)
+    finally:
+        server.stop(signal.SIGKILL)
+    assert status != 0
+    assert re.search(r'ERROR .*zaqar-lite cannot start: .*not-a-directory',
+                     server.log()), server.log()
+
+
 def test_missing_trigger_setting_is_a_warning(tmp_path):
     config = tmp_path / 'zaqar-lite.conf'
     config.write_text('[drivers:message_store:sqlite]\npath = %s\n'

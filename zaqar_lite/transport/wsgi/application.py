@@ -99,22 +99,28 @@ def create_application(environ: Mapping[str, str] = os.environ
     :raises StartupError: see :func:`load_config`; also when the storage
         or the report paths cannot be set up.
     """
+    service = _start_service(environ)
+    service.stats.address = _listening_address()
+    application = wsgi_app.create_app(service.api, service.stats)
+    _report_from_workers(service)
+    return application
+
+
+def _start_service(environ: Mapping[str, str]) -> bootstrap.Service:
+    """Configuration, logging, report paths and storage; any failure is
+    one logged line and a StartupError."""
     try:
         conf = load_config(environ)
         bootstrap.setup_logging(conf)
         LOG.info('Configuration: %s', os.path.abspath(environ[CONFIG_ENV]))
         prepare_report_paths(conf)
-        service = bootstrap.Service(conf, RUN_MODE)
+        return bootstrap.Service(conf, RUN_MODE)
     except StartupError as exc:
         _log_startup_failure(exc)
         raise
     except Exception as exc:
         _log_startup_failure(exc)
         raise StartupError(_one_line(exc)) from exc
-    service.stats.address = _listening_address()
-    application = wsgi_app.create_app(service.api, service.stats)
-    _report_from_workers(service)
-    return application
 
 
 def _log_startup_failure(exc: Exception) -> None:
