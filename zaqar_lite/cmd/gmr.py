@@ -52,6 +52,7 @@ _STARTS = re.compile('^(?:%s|%s)' % (re.escape(TEXT_START),
                                      JSON_START.pattern), re.MULTILINE)
 _FILE_NAME = re.compile(r'^(?P<service>.+)_gurumeditation_'
                         r'(?P<stamp>\d{17})_(?P<pid>\d+)(_w\d+)?$')
+_EPOCH = datetime.datetime(1970, 1, 1)
 _LOG_LINE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ ',
                        re.MULTILINE)
 
@@ -138,8 +139,9 @@ def server_config(pid: int, cmdline: list[str]) -> tuple[list, list]:
              for f in _option_values(cmdline, '--config-file')]
     dirs = [os.path.join(cwd, d)
             for d in _option_values(cmdline, '--config-dir')]
-    if not files and not dirs:
+    if not files and not dirs:  # the server searched the usual places
         files = cfg.find_config_files('zaqar-lite', SERVER_SCRIPT)
+        dirs = cfg.find_config_dirs('zaqar-lite', SERVER_SCRIPT)
     return files, dirs
 
 
@@ -291,15 +293,15 @@ def epoch_ms(when: float) -> int:
 def header_ms(iso: str) -> int:
     """A report's ``Time`` (2026-01-02T03:04:05.678Z) in epoch ms."""
     moment = datetime.datetime.strptime(iso, '%Y-%m-%dT%H:%M:%S.%fZ')
-    return epoch_ms(moment.replace(tzinfo=datetime.timezone.utc)
-                    .timestamp())
+    # Exact integer arithmetic: a float timestamp may land on .999.
+    return (moment - _EPOCH) // datetime.timedelta(milliseconds=1)
 
 
 def name_ms(stamp: str) -> int:
     """A file name's stamp (YYYYMMDDHHMMSSmmm) in epoch ms."""
     moment = datetime.datetime.strptime(stamp[:14], '%Y%m%d%H%M%S')
-    seconds = moment.replace(tzinfo=datetime.timezone.utc).timestamp()
-    return int(seconds) * 1000 + int(stamp[14:])
+    return (moment - _EPOCH) // datetime.timedelta(seconds=1) * 1000 + int(
+        stamp[14:])
 
 
 class DirectoryWatch:

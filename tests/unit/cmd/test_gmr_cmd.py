@@ -175,6 +175,14 @@ def test_header_time_and_file_name_parse_back_to_the_report_time():
     assert gmr_cmd.name_ms(match.group('stamp')) == 1795795200123
 
 
+def test_every_millisecond_parses_back_exactly():
+    base = 1795651200000  # 2026-11-26T00:00:00Z
+    for ms in range(1000):
+        assert gmr_cmd.header_ms('2026-11-26T00:00:00.%03dZ' % ms) == (
+            base + ms)
+        assert gmr_cmd.name_ms('20261126000000%03d' % ms) == base + ms
+
+
 # Finding a report in a stream.
 
 def test_whole_text_report_is_found_once_settled():
