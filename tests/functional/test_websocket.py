@@ -2,6 +2,7 @@
 bad frames, the HTTP rules that also apply here, project isolation."""
 
 import json
+import time
 import uuid
 
 import msgpack
@@ -325,3 +326,25 @@ def test_pipelined_frames_are_answered_in_order(ws_server, project):
                                             'echo': True, 'limit': 20})
         assert [m['body'] for m in listed['body']['messages']] == list(
             range(20))
+
+
+def test_a_client_that_does_not_read_does_not_hold_up_the_others(
+        ws_server, project):
+    """Replies pile up for a client that does not read them (the server
+    stops answering it, then stops reading it); another client is still
+    answered at once, and the first gets every reply, in order, once it
+    reads."""
+    with WsClient(ws_server.url, project) as slow, \
+            WsClient(ws_server.url, project) as other:
+        for _ in range(4):
+            _post(slow, 'wide', ['x' * 10000] * 5)
+        count = 200  # about 40 MB of replies
+        for _ in range(count):
+            slow.ws.send(json.dumps(slow.request('message_list', {
+                'queue_name': 'wide', 'echo': True, 'limit': 20})))
+        started = time.monotonic()
+        assert status(other.call('queue_get_stats', {
+            'queue_name': 'wide'})) == 200
+        assert time.monotonic() - started < 5.0
+        replies = [json.loads(slow.ws.recv()) for _ in range(count)]
+        assert {len(r['body']['messages']) for r in replies} == {20}
