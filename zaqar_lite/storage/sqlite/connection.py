@@ -22,6 +22,9 @@ from zaqar_lite.storage.sqlite import schema
 
 LOG = logging.getLogger(__name__)
 
+#: Page cache of a connection, in KiB (allocated as it fills).
+CACHE_KIB = 32768
+
 # Connections inherited through fork(). They are kept referenced so that
 # they are never closed (and their file locks never touched) by the child.
 _INHERITED: list[sqlite3.Connection] = []
@@ -85,6 +88,9 @@ class Database:
                      % int(self.busy_timeout * 1000))
         conn.execute('PRAGMA journal_mode = WAL')
         conn.execute('PRAGMA synchronous = %s' % self.synchronous)
+        # Index pages touched by claims and deletes are scattered: a page
+        # cache larger than the 2 MB default halves their cost.
+        conn.execute('PRAGMA cache_size = -%d' % CACHE_KIB)
 
     def _process_lock(self) -> threading.Lock:
         """The lock of this process, forgetting what a fork inherited.
