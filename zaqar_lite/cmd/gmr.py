@@ -37,7 +37,8 @@ SERVER_MODULE = 'zaqar_lite.cmd.server'
 DEFAULT_TIMEOUT = 10.0
 POLL_INTERVAL = 0.05
 #: A text report on a shared stream has no end marker: it is complete once
-#: every section is there and the stream has been quiet this long.
+#: every section is there and a log line follows, or the stream has been
+#: quiet this long.
 SETTLE_SECONDS = 0.3
 #: Sections every zaqar-lite-server report has (any run mode).
 REQUIRED_SECTIONS = ('Package', 'Threads', 'Processes', 'Configuration',
@@ -346,21 +347,32 @@ class DirectoryWatch:
         return None
 
 
-def _text_report(chunk: str, pid: int, since: int) -> Optional[str]:
-    """The text report at the start of ``chunk`` if it is ours and whole.
-    """
+def _ours(chunk: str, pid: int, since: int) -> bool:
+    """Whether a text report's header names ``pid`` and a time >= since."""
     found = re.search(r'^PID: (\d+)$', chunk, re.MULTILINE)
     when = re.search(r'^Time: (\S+)$', chunk, re.MULTILINE)
-    if not found or not when or int(found.group(1)) != pid:
-        return None
-    if header_ms(when.group(1)) < since:
+    return bool(found and when and int(found.group(1)) == pid
+                and header_ms(when.group(1)) >= since)
+
+
+def _text_report(chunk: str, pid: int, since: int,
+                 ended: bool) -> Optional[str]:
+    """The text report at the start of ``chunk`` if it is ours and whole.
+
+    It is whole once every section is there and something follows it
+    (a log line; ``ended`` when the stream is quiet or a report follows):
+    the server writes a report with one write to its stderr stream.
+    """
+    if not _ours(chunk, pid, since):
         return None
     titles = set(re.findall(r'^====(.{64})====$', chunk, re.MULTILINE))
     if not all(t.center(64) in titles for t in REQUIRED_SECTIONS):
         return None
     last = chunk.rfind('====\n' + _RULE + '\n')
-    tail = _LOG_LINE.search(chunk, last) if last >= 0 else None
-    return chunk[:tail.start()] if tail else chunk
+    tail = _LOG_LINE.search(chunk, last)
+    if tail:
+        return chunk[:tail.start()]
+    return chunk if ended else None
 
 
 def _json_report(chunk: str, pid: int, since: int) -> Optional[str]:
@@ -385,17 +397,17 @@ def find_report(text: str, pid: int, since: int,
                 settled: bool) -> Optional[str]:
     """The first report of ``pid`` made at or after ``since`` (epoch ms).
 
-    A text report counts only once the stream has ``settled``.
+    A text report with nothing after it counts only once the stream has
+    ``settled``.
     """
     starts = report_starts(text)
     for start, end in zip(starts, starts[1:] + [len(text)]):
         chunk = text[start:end]
         if JSON_START.match(chunk):
             report = _json_report(chunk, pid, since)
-        elif settled or end < len(text):
-            report = _text_report(chunk, pid, since)
         else:
-            report = None
+            report = _text_report(chunk, pid, since,
+                                  settled or end < len(text))
         if report:
             return report
     return None

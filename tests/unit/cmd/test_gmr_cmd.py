@@ -200,8 +200,9 @@ def test_truncated_text_report_is_not_whole():
 
 def test_text_report_stops_at_the_next_log_line():
     _, text = make_report()
+    # A busy log never settles: the line after the report ends it.
     found = gmr_cmd.find_report(text + LOG_LINE, 4242, now_ms() - 1000,
-                                True)
+                                False)
     assert found == text
 
 
