@@ -2,6 +2,7 @@
 
 import logging
 import os
+import signal
 import sys
 from typing import IO, Any, Mapping, Optional
 
@@ -27,19 +28,41 @@ def _faulthandler_file(reporter: reporter_mod.Reporter,
     return os.fdopen(fd, 'a', buffering=1)
 
 
-def _install_trigger(reporter: reporter_mod.Reporter,
-                     group: Any) -> None:
-    """File trigger if configured; else SIGUSR2, except under uWSGI."""
+def _ignore_sigusr2() -> None:
+    """Under uWSGI, make SIGUSR2 harmless (its default action kills).
+
+    An operator used to ``kill -USR2`` must not take the server down by
+    sending it to the master: the disposition is "ignore" (no Python
+    handler), inherited by the workers uWSGI forks.
+    """
+    try:
+        signal.signal(signal.SIGUSR2, signal.SIG_IGN)
+    except ValueError:  # not the main thread: leave it as it is
+        LOG.debug('SIGUSR2 left as it is (not on the main thread)')
+
+
+def _install_trigger(reporter: reporter_mod.Reporter, group: Any,
+                     start: bool) -> None:
+    """File trigger if configured; else SIGUSR2, except under uWSGI.
+
+    With ``start`` False the watcher thread is left to after_fork; the
+    file's state is read now, so a change made before that still counts.
+    """
+    if reporter.run_mode == 'uwsgi':
+        _ignore_sigusr2()
     if group.file_event_handler:
         trigger = file_trigger.FileTrigger(
             group.file_event_handler, group.file_event_handler_interval,
             reporter.wake)
         reporter.triggers.append(trigger)
-        trigger.start()
+        if start:
+            trigger.start()
+        else:
+            trigger.baseline()
     elif reporter.run_mode == 'uwsgi':
         LOG.warning('No Guru Meditation Report trigger is configured: set '
-                    '[oslo_reports] file_event_handler (under uWSGI no '
-                    'SIGUSR2 handler is installed)')
+                    '[oslo_reports] file_event_handler (under uWSGI '
+                    'SIGUSR2 is ignored, it never triggers a report)')
     else:
         _install_signal(reporter, group)
 
@@ -62,6 +85,20 @@ def _install_signal(reporter: reporter_mod.Reporter, group: Any) -> None:
         # e.g. no usable stderr: the full report still works.
         LOG.error('Guru Meditation Report: faulthandler stage not '
                   'installed: %s', exc)
+
+
+def _in_uwsgi_master() -> bool:
+    """Whether this is the uWSGI master, about to fork its workers.
+
+    Threads running in a process that forks can leave locks held in the
+    children; the master serves no request, so its reporter waits for
+    the workers (uWSGI's post-fork hook) to start its threads.
+    """
+    try:
+        import uwsgi
+        return int(uwsgi.worker_id()) == 0
+    except Exception:  # not under uWSGI
+        return False
 
 
 def _hook_forks(reporter: reporter_mod.Reporter) -> None:
@@ -91,7 +128,7 @@ def setup_autorun(reporter: reporter_mod.Reporter, conf: cfg.ConfigOpts, *,
                   config: Optional[cfg.ConfigOpts] = None,
                   loop: Any = None) -> reporter_mod.Reporter:
     """Configure ``reporter`` from ``conf`` and install its trigger once."""
-    if reporter.triggers or getattr(reporter, '_autorun', False):
+    if reporter.set_up:
         LOG.debug('Guru Meditation Report already set up')
         return reporter
     opts.register_opts(conf)
@@ -100,8 +137,12 @@ def setup_autorun(reporter: reporter_mod.Reporter, conf: cfg.ConfigOpts, *,
         service_name=service_name, run_mode=run_mode, version=version,
         config=config if config is not None else conf, loop=loop,
         sink=sinks.from_log_dir(group.log_dir), fmt=group.format)
-    reporter.start()
-    _install_trigger(reporter, group)
-    reporter._autorun = True
+    in_master = _in_uwsgi_master()
+    if in_master:
+        reporter.arm()
+    else:
+        reporter.start()
+    _install_trigger(reporter, group, start=not in_master)
+    reporter.set_up = True
     _hook_forks(reporter)
     return reporter

@@ -62,6 +62,8 @@ class Reporter:
         self._wake_r: Optional[int] = None
         self._wake_w: Optional[int] = None
         self._stopping = False
+        self._armed = False  # report in this process or its forked children
+        self.set_up = False  # setup_autorun has run
 
     def configure(self, *, service_name: str, run_mode: str,
                   version: Optional[Mapping] = None, config: Any = None,
@@ -146,6 +148,7 @@ class Reporter:
 
     def start(self) -> None:
         """Start the builder thread (idempotent, fork-aware)."""
+        self._armed = True
         if self._thread is not None and self._pid == os.getpid():
             return
         self._close_pipe()
@@ -195,9 +198,23 @@ class Reporter:
             sinks.announce('Guru Meditation report aborted: %s'
                            % sections.one_line_error(exc))
 
+    def arm(self) -> None:
+        """Report in forked children only: their after_fork starts threads.
+
+        For a process that forks workers (the uWSGI master): no thread of
+        ours exists there at fork time, so none can leave a lock held in
+        a child.
+        """
+        self._armed = True
+
     def after_fork(self) -> None:
-        """In a forked child: new pipe, builder and watcher threads."""
-        if self._pid is None or self._pid == os.getpid():
+        """In a forked child: new pipe, builder and watcher threads.
+
+        Idempotent, and a no-op unless the reporter was started or armed.
+        """
+        if not self._armed:
+            return
+        if self._thread is not None and self._pid == os.getpid():
             return
         self.start()
         for trigger in self.triggers:

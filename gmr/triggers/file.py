@@ -30,6 +30,14 @@ def signature(path: str) -> Optional[tuple]:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+def signature_or_none(path: str) -> Optional[tuple]:
+    """:func:`signature`, or None when the file cannot be read at all."""
+    try:
+        return signature(path)
+    except OSError:
+        return None
+
+
 class FileTrigger:
     """Watch ``path`` every ``interval`` seconds from a real OS thread.
 
@@ -46,15 +54,28 @@ class FileTrigger:
         self._stop = None
         self._thread = None
         self._error = None
+        self._baselined = False
+        self._last: Optional[tuple] = None
 
     def start(self) -> None:
-        """Start (or, after a fork, restart) the watcher thread."""
+        """Start (or, after a fork, restart) the watcher thread.
+
+        A restart keeps the last state seen: a forked child still fires
+        for a change made while it had no watcher yet.
+        """
+        if not self._baselined:
+            self.baseline()
         threading = _compat.threading()
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._run, args=(self._stop,), daemon=True,
             name='gmr-file-trigger')
         self._thread.start()
+
+    def baseline(self) -> None:
+        """Record the file's current state: later changes are requests."""
+        self._last = signature_or_none(self.path)
+        self._baselined = True
 
     def stop(self) -> None:
         """Stop the watcher thread and wait for it."""
@@ -63,12 +84,12 @@ class FileTrigger:
             self._thread.join(5)
 
     def _run(self, stop) -> None:
-        last = self._poll(None, first=True)
+        self._poll()
         while not stop.wait(self.interval):
-            last = self._poll(last)
+            self._poll()
             self.polls += 1
 
-    def _poll(self, last: Optional[tuple], first: bool = False):
+    def _poll(self) -> None:
         """Fire when the file appeared or changed; never raise."""
         try:
             current = signature(self.path)
@@ -78,9 +99,9 @@ class FileTrigger:
                 self._error = str(exc)
                 sinks.announce('cannot stat trigger file %s: %s'
                                % (self.path, exc))
-            return last
+            return
         self._error = None
-        if not first and current is not None and current != last:
+        if current is not None and current != self._last:
             self.requested += 1
             self._wake()
-        return current
+        self._last = current

@@ -23,7 +23,7 @@ def reporter():
     rep = reporter_mod.Reporter()
     yield rep
     rep.stop()
-    assert signal.getsignal(signal.SIGUSR2) == signal.SIG_DFL
+    signal.signal(signal.SIGUSR2, signal.SIG_DFL)  # uwsgi mode ignores it
 
 
 def _conf(**reports):
@@ -51,6 +51,8 @@ def test_default_is_sigusr2_installed_once(reporter):
     assert isinstance(trigger, signal_trigger.SignalTrigger)
     assert signal.getsignal(signal.SIGUSR2) == trigger._handle
     assert conf.oslo_reports.file_event_handler_interval == 1
+    reporter.stop()
+    assert signal.getsignal(signal.SIGUSR2) == signal.SIG_DFL
 
 
 def test_file_event_handler_replaces_the_signal(reporter, tmp_path):
@@ -59,12 +61,13 @@ def test_file_event_handler_replaces_the_signal(reporter, tmp_path):
     assert signal.getsignal(signal.SIGUSR2) == signal.SIG_DFL
 
 
-def test_uwsgi_without_trigger_file_warns_and_installs_no_handler(
+def test_uwsgi_without_trigger_file_warns_and_ignores_sigusr2(
         reporter, caplog):
     with caplog.at_level(logging.WARNING, logger='gmr.autorun'):
         _setup(reporter, _conf(), run_mode='uwsgi')
     assert reporter.triggers == []
-    assert signal.getsignal(signal.SIGUSR2) == signal.SIG_DFL
+    # No Python handler: the signal is ignored, it can kill nothing.
+    assert signal.getsignal(signal.SIGUSR2) == signal.SIG_IGN
     assert 'No Guru Meditation Report trigger is configured' in caplog.text
     assert 'file_event_handler' in caplog.text
 
@@ -72,7 +75,8 @@ def test_uwsgi_without_trigger_file_warns_and_installs_no_handler(
 def test_uwsgi_with_trigger_file_uses_it(reporter, tmp_path):
     _setup(reporter, _conf(file_event_handler=str(tmp_path / 't')),
            run_mode='uwsgi')
-    assert isinstance(reporter.triggers[0], file_trigger.FileTrigger)
+    assert [type(t) for t in reporter.triggers] == [file_trigger.FileTrigger]
+    assert signal.getsignal(signal.SIGUSR2) == signal.SIG_IGN
 
 
 def test_configuration_section_shows_the_config_passed_in(reporter):
