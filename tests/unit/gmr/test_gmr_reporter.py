@@ -1,5 +1,6 @@
 """The Reporter: isolated sections, one report at a time, coalescing."""
 
+import asyncio
 import json
 import os
 import threading
@@ -160,3 +161,26 @@ def test_a_stopped_reporter_can_start_again(reporter, tmp_path):
     reporter.start()
     reporter.trigger()
     assert gmr_testlib.wait_for(lambda: _names(tmp_path))
+
+
+def test_asyncio_tasks_section_appears_for_a_loop(reporter):
+    async def main():
+        asyncio.current_task().set_name('service-main')
+        reporter.loop = asyncio.get_running_loop()
+        return reporter.build()
+
+    report = asyncio.run(main())
+    titles = [s.title for s in report.sections]
+    assert titles.index('Asyncio Tasks') > titles.index('Processes')
+    members = [m['name'] for g in report.section('Asyncio Tasks').data
+               for m in g['members']]
+    assert 'service-main' in members
+
+
+def test_gmr_stands_alone():
+    done = gmr_testlib.run_script(
+        'import sys, gmr, gmr.autorun, gmr.render\n'
+        'print(sorted(m for m in sys.modules if m.startswith('
+        '("zaqar_lite", "oslo_reports"))))\n')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == '[]\n'
