@@ -21,6 +21,7 @@ if __package__ in (None, ''):  # run as a script: make the repo importable
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from benchmarks import mix  # noqa: E402
+from benchmarks import report  # noqa: E402
 from benchmarks import runner  # noqa: E402
 from benchmarks import targets  # noqa: E402
 from benchmarks import workers  # noqa: E402
@@ -42,6 +43,11 @@ class Row:
     figures: runner.Figures
     outcome: runner.Outcome
     ratio: Optional[float] = None
+    #: msgs/s per core of server CPU, and that as a ratio to the ping's
+    #: req/s per core x 10: figures that other load on the machine
+    #: hardly changes.
+    per_core: Optional[float] = None
+    core_ratio: Optional[float] = None
 
 
 def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
@@ -95,6 +101,7 @@ class Bench:
         self.project = 'bench-%s' % uuid.uuid4().hex[:8]
         self.rows: list[Row] = []
         self.ping: dict[int, float] = {}
+        self.ping_per_core: dict[int, float] = {}
         self.audit: Optional[mix.Audit] = None
 
     def _run(self, factories: list) -> runner.Outcome:
@@ -106,10 +113,14 @@ class Bench:
     def _row(self, name: str, clients: str, outcome: runner.Outcome,
              label: str, ping_clients: Optional[int] = None) -> Row:
         figs = runner.figures(outcome.events, label, self.args.duration)
-        ratio = None
-        if ping_clients in self.ping and self.ping[ping_clients]:
-            ratio = figs.msgs_per_s / (self.ping[ping_clients] * 10)
-        row = Row(name, clients, figs, outcome, ratio)
+        row = Row(name, clients, figs, outcome)
+        if outcome.server_cpu and figs.messages:
+            row.per_core = figs.msgs_per_s / outcome.server_cpu
+        if self.ping.get(ping_clients):
+            row.ratio = figs.msgs_per_s / (self.ping[ping_clients] * 10)
+        if row.per_core and self.ping_per_core.get(ping_clients):
+            row.core_ratio = row.per_core / (
+                self.ping_per_core[ping_clients] * 10)
         self.rows.append(row)
         return row
 
@@ -118,6 +129,9 @@ class Bench:
         outcome = self._run([factory] * clients)
         row = self._row('ping', str(clients), outcome, 'ping')
         self.ping[clients] = row.figures.req_per_s
+        if outcome.server_cpu:
+            self.ping_per_core[clients] = (row.figures.req_per_s
+                                           / outcome.server_cpu)
 
     def run_versions(self, clients: int) -> None:
         factory = functools.partial(workers.Versions, queue='')
@@ -179,13 +193,16 @@ def _find(rows: list[Row], name: str,
 def normalised(rows: list[Row], out) -> None:
     """Throughput per core of server CPU: robust against other load on
     the machine, it is what the server sustains with a core to itself."""
-    lines = [(r.name, r.clients, r.figures.msgs_per_s / r.outcome.server_cpu)
-             for r in rows if r.outcome.server_cpu and r.figures.messages]
-    if lines:
-        print('\nmsgs/s per core of server CPU (msgs/s / srv CPU):',
-              file=out)
-    for name, clients, value in lines:
-        print('  %-24s %7s %10.0f' % (name, clients, value), file=out)
+    lines = [r for r in rows if r.per_core]
+    if not lines:
+        return
+    print('\nPer core of server CPU (msgs/s / srv CPU; ratio to the ping '
+          'req/s per core x 10):', file=out)
+    for row in lines:
+        print('  %-24s %7s %10.0f msgs/s  %s' % (
+            row.name, row.clients, row.per_core,
+            '%.2f x' % row.core_ratio if row.core_ratio else ''),
+            file=out)
 
 
 def print_report(bench: Bench, out=sys.stdout) -> bool:
@@ -195,19 +212,17 @@ def print_report(bench: Bench, out=sys.stdout) -> bool:
     print('%g s measured per scenario after %g s warm-up; clients in '
           '%s\n' % (a.duration, a.warmup,
                     'threads' if a.threads else 'processes'), file=out)
-    from benchmarks import report
     report.table(bench.rows, out)
     post = _find(bench.rows, 'post (batch %d)' % a.batch, '4')
     consumed = _find(bench.rows, 'mix: delete (consumed)')
-    print('\nIssue 2 targets:', file=out)
-    met = [report.check('post, 4 clients',
-                        post and post.figures.msgs_per_s,
-                        TARGET_POST, 'msgs/s', out),
-           report.check('consumed in the mix',
-                        consumed and consumed.figures.msgs_per_s,
-                        TARGET_CONSUMED, 'msgs/s', out),
-           report.check('post, 4 clients / (ping req/s x 10)',
-                        post and post.ratio, TARGET_POST_RATIO, 'x', out)]
+    print('\nIssue 2 targets (as measured; per core of server CPU):',
+          file=out)
+    met = [report.check('post, 4 clients', post, 'msgs_per_s',
+                        TARGET_POST, out),
+           report.check('consumed in the mix', consumed, 'msgs_per_s',
+                        TARGET_CONSUMED, out),
+           report.check('post, 4 clients / (ping req/s x 10)', post,
+                        'ratio', TARGET_POST_RATIO, out)]
     normalised(bench.rows, out)
     if bench.audit is not None:
         print('', file=out)

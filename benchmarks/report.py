@@ -44,14 +44,25 @@ def table(rows: list, out: TextIO) -> None:
                         in zip(_cells(row), formats)), file=out)
 
 
-def check(name: str, value: Optional[float], goal: float,
-          unit: str, out: TextIO) -> bool:
-    """Print one target line; True when it is met."""
+def check(name: str, row, figure: str, goal: float,
+          out: TextIO) -> bool:
+    """Print one target line: the figure as measured and per core of
+    server CPU. True when the measured figure meets ``goal``."""
+    if figure == 'ratio':
+        value, per_core = (row.ratio, row.core_ratio) if row else (None,
+                                                                   None)
+        fmt = '.2f'
+    else:
+        value = row.figures.msgs_per_s if row else None
+        per_core = row.per_core if row else None
+        fmt = '.0f'
     met = value is not None and value >= goal
-    shown = _num(value, '.2f' if unit == 'x' else '.0f')
-    print('  %-44s %10s %s  (target >= %s)  %s' % (
-        name, shown, unit, format(goal, '.2f' if unit == 'x' else '.0f'),
-        'MET' if met else 'MISSED'), file=out)
+    core_met = per_core is not None and per_core >= goal
+    print('  %-38s %8s %8s  (target >= %s)  %s; per core: %s' % (
+        name, _num(value, fmt), _num(per_core, fmt), format(goal, fmt),
+        'MET' if met else 'MISSED',
+        '-' if per_core is None else 'MET' if core_met else 'MISSED'),
+        file=out)
     return met
 
 
