@@ -7,6 +7,10 @@ from typing import Any, Protocol
 
 LOG = logging.getLogger(__name__)
 
+#: Connections the GMR lists one by one; the others are only counted (the
+#: Asyncio Tasks section names every connection's task anyway).
+LISTED = 100
+
 
 class Connection(Protocol):
     """What the registry needs of a connection (see protocol.py)."""
@@ -55,19 +59,21 @@ class Registry:
         if not self._connections:
             self._empty.set()
 
-    def snapshot(self) -> list[dict[str, Any]]:
-        """One entry per connection, for the GMR; safe from any thread."""
+    def snapshot(self) -> dict[str, Any]:
+        """The GMR section: how many are open and, for at most
+        ``LISTED`` of them (those with frames waiting first, then the
+        oldest), who and how busy. Safe from any thread."""
         now = time.time()
-        entries = []
-        for conn in sorted(list(self._connections),
-                           key=lambda c: c.opened):
-            entries.append({
-                'peer': conn.peer_name, 'state': conn.state_name(),
-                'task': conn.task.get_name() if conn.task else None,
-                'open_seconds': round(now - conn.opened, 3),
-                'frames_handled': conn.handled,
-                'frames_queued': conn.queued()})
-        return entries
+        conns = sorted(list(self._connections),
+                       key=lambda c: (-c.queued(), c.opened))
+        listed = [{
+            'peer': conn.peer_name, 'state': conn.state_name(),
+            'task': conn.task.get_name() if conn.task else None,
+            'open_seconds': round(now - conn.opened, 3),
+            'frames_handled': conn.handled,
+            'frames_queued': conn.queued()} for conn in conns[:LISTED]]
+        return {'open': len(conns), 'connections': listed,
+                'not_listed': max(0, len(conns) - LISTED)}
 
     async def close_all(self, timeout: float) -> None:
         """Send every client a close frame, wait (at most ``timeout``

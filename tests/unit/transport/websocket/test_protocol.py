@@ -94,7 +94,9 @@ def test_counters_and_registry_follow_the_connections(harness, stats):
     assert json.loads(ws.recv())['headers']['status'] == 200
     port = ws.sock.getsockname()[1]
     wait_for(lambda: stats.handled == 1)
-    [entry] = harness.registry.snapshot()
+    section = harness.registry.snapshot()
+    assert section['open'] == 1 and section['not_listed'] == 0
+    [entry] = section['connections']
     assert entry['peer'] == '127.0.0.1:%d' % port
     assert entry['task'] == 'ws-connection-127.0.0.1:%d' % port
     assert entry['state'] == 'open' and entry['frames_handled'] == 1
