@@ -101,18 +101,17 @@ def test_every_worker_reports_with_lazy_apps(tmp_path):
         trigger_all(lazy, uwsgi_server.Reports(lazy.reports_dir))
 
 
-def test_respawned_worker_reports(tmp_path):
+def test_respawned_worker_reports(server):
     """A worker uWSGI forks again after one died reports like the others.
     """
-    with UWSGIServer(tmp_path) as server:
-        dead = server.worker_pids()[1]
-        psutil.Process(dead).kill()
-        servers.wait_for(lambda: server.worker_pids()[1] != dead, 10,
-                         'worker 1 to be respawned')
-        by_worker = trigger_all(server, uwsgi_server.Reports(
-            server.reports_dir))
-        assert uwsgi_server.header(by_worker[1])['PID'] == str(
-            server.worker_pids()[1])
+    dead = server.worker_pids()[1]
+    psutil.Process(dead).kill()
+    servers.wait_for(lambda: server.worker_pids()[1] != dead, 10,
+                     'worker 1 to be respawned')
+    by_worker = trigger_all(server, uwsgi_server.Reports(
+        server.reports_dir))
+    assert uwsgi_server.header(by_worker[1])['PID'] == str(
+        server.worker_pids()[1])
 
 
 def test_trigger_file_created_at_start_with_mode_0600(server):
