@@ -164,10 +164,11 @@ def usr2_report(server) -> str:
 # SIGUSR2 to standard error.
 
 def test_usr2_writes_a_complete_report_while_serving(text_server):
+    before = len(split_reports(text_server.stderr()))
     text_server.signal(signal.SIGUSR2)
     # Requests made while the report is being built are served.
     assert servers.ping(text_server.port) == 204
-    report = wait_stderr_reports(text_server, 1)[-1]
+    report = wait_stderr_reports(text_server, before + 1)[before]
     assert servers.ping(text_server.port) == 204
     assert titles(report) == WSGI_SECTIONS
     assert report.startswith(OPENING + '|' * 72 + '\n')
