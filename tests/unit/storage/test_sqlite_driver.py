@@ -10,6 +10,7 @@ import pytest
 from zaqar_lite import storage
 from zaqar_lite.storage import errors
 from zaqar_lite.storage import sqlite
+from zaqar_lite.storage.sqlite import busy
 from zaqar_lite.storage.sqlite import driver as sqlite_driver
 from tests.unit.storage import conftest
 from tests.unit.storage import utils
@@ -168,3 +169,42 @@ def test_cleanup_removes_expired_claims(make_driver, clock):
     with data_driver.read() as conn:
         assert conn.execute('SELECT COUNT(*) FROM claims').fetchone() == (
             0,)
+
+
+def _busy_error(code=sqlite3.SQLITE_BUSY):
+    exc = sqlite3.OperationalError('database is locked')
+    exc.sqlite_errorcode = code
+    return exc
+
+
+def test_busy_retry_waits_out_transient_busy():
+    failures = [_busy_error(), _busy_error(sqlite3.SQLITE_BUSY_RECOVERY)]
+
+    def action():
+        if failures:
+            raise failures.pop()
+        return 'done'
+
+    assert busy.retry(action, timeout=5) == 'done'
+    assert failures == []
+
+
+def test_busy_retry_gives_up_at_timeout_or_other_errors():
+    calls = []
+
+    def always_busy():
+        calls.append(1)
+        raise _busy_error()
+
+    with pytest.raises(sqlite3.OperationalError):
+        busy.retry(always_busy, timeout=0.05)
+    assert len(calls) > 1
+    calls.clear()
+
+    def broken():
+        calls.append(1)
+        raise _busy_error(sqlite3.SQLITE_IOERR)
+
+    with pytest.raises(sqlite3.OperationalError):
+        busy.retry(broken, timeout=5)
+    assert len(calls) == 1

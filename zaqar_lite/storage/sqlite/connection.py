@@ -60,7 +60,8 @@ class Database:
             os.makedirs(directory, mode=0o700, exist_ok=True)
             # SQLite gives its -wal and -shm files the mode of the database.
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            conn = self._open(create=True)
+            conn = busy.retry(lambda: self._open(create=True),
+                              self.busy_timeout)
             try:
                 busy.retry(lambda: schema.create(conn), self.busy_timeout)
             finally:
@@ -76,7 +77,7 @@ class Database:
                                check_same_thread=False,
                                cached_statements=256)
         try:
-            busy.retry(lambda: self._configure(conn), self.busy_timeout)
+            self._configure(conn)
         except BaseException:
             conn.close()
             raise
@@ -125,9 +126,11 @@ class Database:
         snapshot. Commits on success, rolls back on any error. SQLite
         operational errors (locked, busy, I/O) become ServiceUnavailable.
         """
-        with self._process_lock(), _unavailable():
-            conn = self._connection()
-            busy.retry(lambda: _begin(conn, write), self.busy_timeout)
+        with _unavailable():
+            # Busy retries sleep (and may yield to other green threads)
+            # between attempts, never while holding the lock.
+            lock, conn = busy.retry(lambda: self._begin(write),
+                                    self.busy_timeout)
             try:
                 yield conn
                 conn.execute('COMMIT')
@@ -135,13 +138,29 @@ class Database:
                 if conn.in_transaction:
                     conn.execute('ROLLBACK')
                 raise
+            finally:
+                lock.release()
+
+    def _begin(self, write: bool
+               ) -> tuple[threading.Lock, sqlite3.Connection]:
+        """Take the process lock and open a transaction; on failure, the
+        lock is released again."""
+        lock = self._process_lock()
+        lock.acquire()
+        try:
+            conn = self._connection()
+            _begin(conn, write)
+        except BaseException:
+            lock.release()
+            raise
+        return lock, conn
 
     @contextlib.contextmanager
     def private(self) -> Iterator[sqlite3.Connection]:
         """A short-lived connection of the calling thread, for callers on
         other OS threads (the report thread): never the request one."""
         with _unavailable():
-            conn = self._open()
+            conn = busy.retry(self._open, self.busy_timeout)
             try:
                 yield conn
             finally:

@@ -10,6 +10,7 @@ from oslo_config import cfg
 
 from zaqar_lite.conf import sqlite as sqlite_conf
 from zaqar_lite.storage import base
+from zaqar_lite.storage import errors
 from zaqar_lite.storage.sqlite import claims
 from zaqar_lite.storage.sqlite import connection
 from zaqar_lite.storage.sqlite import queues
@@ -67,7 +68,11 @@ class DataDriver(base.DataDriverBase):
         with self.db.transaction(write=True) as conn:
             yield conn
         if self.clock() >= self._next_cleanup:
-            self._cleanup()
+            try:
+                self._cleanup()
+            except errors.ServiceUnavailable:
+                # The write itself succeeded; the next one cleans up.
+                LOG.debug('Clean-up of expired messages postponed')
 
     def read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """A read transaction (one consistent snapshot)."""
@@ -76,10 +81,13 @@ class DataDriver(base.DataDriverBase):
     def _cleanup(self) -> None:
         """Delete a batch of expired messages and expired claims."""
         now = self.clock()
+        # Scheduled first: a failed clean-up must not make every
+        # following write try (and wait) again.
+        self._next_cleanup = now + CLEANUP_INTERVAL
         with self.db.transaction(write=True) as conn:
             removed = _delete_expired(conn, now, CLEANUP_BATCH)
-        full = removed >= CLEANUP_BATCH
-        self._next_cleanup = now if full else now + CLEANUP_INTERVAL
+        if removed >= CLEANUP_BATCH:
+            self._next_cleanup = now
         if removed:
             LOG.debug('Removed %d expired messages', removed)
 
