@@ -6,11 +6,14 @@ built at import from the configuration file in ``ZAQAR_LITE_CONFIG_FILE``
 :class:`StartupError` with a one-line reason, and uWSGI (``need-app``)
 stops.
 
-Guru Meditation Reports come from every worker, never from the master:
-uWSGI forks its workers with a C ``fork()``, after which no Python thread
-of the master exists, so the report threads (builder and trigger-file
-watcher) are started in each worker by uWSGI's post-fork hook, or at
-import when the worker loads the application itself (``lazy-apps``).
+Guru Meditation Reports come from every worker, never from the master
+(which serves no request: its report would only add noise). uWSGI forks
+its workers with a C ``fork()``: no Python thread of the master survives
+it, and Python's at-fork hooks only run with ``py-call-osafterfork``. So
+the report threads (builder and trigger-file watcher) are started in each
+worker by uWSGI's post-fork hook, which runs with or without that option,
+or at import when the worker loads the application itself
+(``lazy-apps``).
 """
 
 import functools
