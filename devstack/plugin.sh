@@ -153,7 +153,9 @@ function _zaqar_lite_start_uwsgi {
 }
 
 # _zaqar_lite_start_websocket: the websocket server, up once it answers
-# HTTP at all (it refuses a plain GET, which says that it listens).
+# HTTP at all (a plain GET gets autobahn's status page).
+# devstack writes a uWSGI unit for any command that contains "uwsgi":
+# this one must not.
 function _zaqar_lite_start_websocket {
     run_process zaqar-lite-websocket \
         "$ZAQAR_LITE_BIN_DIR/zaqar-lite-server --config-file $ZAQAR_LITE_CONF --transport websocket"

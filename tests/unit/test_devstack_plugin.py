@@ -199,6 +199,29 @@ def test_settings_enable_both_services(devstack):
         ['enable_service', *SERVICES]]
 
 
+def test_settings_defaults_follow_devstack_layout(devstack):
+    del devstack.env['ZAQAR_LITE_CONF_DIR'], devstack.env['ZAQAR_LITE_LOG_DIR']
+    names = ('ZAQAR_LITE_DIR', 'ZAQAR_LITE_CONF_DIR', 'ZAQAR_LITE_DATA_DIR',
+             'ZAQAR_LITE_LOG_DIR', 'ZAQAR_LITE_SERVICE_HOST',
+             'ZAQAR_LITE_SERVICE_PORT', 'ZAQAR_LITE_WEBSOCKET_PORT',
+             'ZAQAR_LITE_BIN_DIR', 'ZAQAR_LITE_BACKEND')
+    script = 'source %s; source %s; for n in %s; do echo "${!n}"; done' % (
+        devstack.root / 'stubs.sh', SETTINGS, ' '.join(names))
+    out = subprocess.run(['bash', '-c', script], env=devstack.env,
+                         capture_output=True, text=True, check=True,
+                         timeout=30).stdout.splitlines()
+    dest = devstack.env['DEST']
+    assert dict(zip(names, out)) == {
+        'ZAQAR_LITE_DIR': dest + '/zaqar-lite',
+        'ZAQAR_LITE_CONF_DIR': '/etc/zaqar-lite',
+        'ZAQAR_LITE_DATA_DIR': devstack.env['DATA_DIR'] + '/zaqar-lite',
+        'ZAQAR_LITE_LOG_DIR': '/var/log/zaqar-lite',
+        'ZAQAR_LITE_SERVICE_HOST': '127.0.0.1',
+        'ZAQAR_LITE_SERVICE_PORT': '8888',
+        'ZAQAR_LITE_WEBSOCKET_PORT': '9000',
+        'ZAQAR_LITE_BIN_DIR': '/stub/bin', 'ZAQAR_LITE_BACKEND': 'sqlite'}
+
+
 def test_install_installs_the_package_and_uwsgi(devstack):
     devstack.run('stack', 'install')
     dest = devstack.env['DEST']
@@ -286,6 +309,17 @@ def test_extra_starts_both_services(devstack):
         ['run_process', 'zaqar-lite-websocket',
          '/stub/bin/zaqar-lite-server --config-file %s --transport websocket'
          % (conf_dir / 'zaqar-lite.conf')]]
+
+
+def test_only_the_uwsgi_command_names_uwsgi(devstack):
+    # devstack's run_process writes a uWSGI systemd unit (notify type,
+    # SIGQUIT to stop) for any command containing "uwsgi".
+    devstack.run('stack', 'extra')
+    # (The test's own directory is named for the test: left out.)
+    commands = {name: command.replace(str(devstack.root), '')
+                for _, name, command in devstack.calls('run_process')}
+    assert 'uwsgi' in commands['zaqar-lite-uwsgi']
+    assert 'uwsgi' not in commands['zaqar-lite-websocket']
 
 
 def test_extra_waits_for_ping_with_the_required_headers(devstack):
@@ -429,14 +463,18 @@ def test_stacked_services_share_one_store_and_report(live_devstack):
     assert [m['body'] for m in reply['body']['messages']] == [
         {'task': 'resize'}]
 
-    # Touching the trigger file makes the uWSGI workers report.
+    # Touching the trigger file makes each uWSGI worker report; SIGUSR2
+    # makes the websocket server report. All in the reports directory.
     reports = devstack.log_dir / 'reports'
-    (devstack.data_dir / 'gmr-trigger').touch()
-    _wait(lambda: len(list(reports.iterdir())) >= 2, 15,
-          'a report from each of the 2 uWSGI workers')
-
     pids = {p.stem: int(p.read_text())
             for p in devstack.run_dir.glob('*.pid')}
+    (devstack.data_dir / 'gmr-trigger').touch()
+    os.kill(pids['zaqar-lite-websocket'], signal.SIGUSR2)
+    expected = {'_w1', '_w2', '_%d' % pids['zaqar-lite-websocket']}
+    _wait(lambda: expected <= {'_' + p.name.rsplit('_', 1)[1]
+                               for p in reports.glob('zaqar-lite_*')},
+          15, 'a report from each uWSGI worker and the websocket server')
+
     devstack.run('unstack')
     for name in SERVICES:
         _wait(lambda: _gone(pids[name]), 15, '%s to stop' % name)
