@@ -118,3 +118,26 @@ def test_posted_messages_survive_kill_9(tmp_path):
     assert len(stored) == len(set(stored))
     assert set(reported) <= set(stored)
     assert len(stored) - len(reported) <= BATCH  # at most one unreported
+
+
+def _start_and_post(path, results):
+    """Build a driver on ``path`` (maybe creating it) and post one."""
+    results.put(utils.post(_driver(path), 1))
+
+
+def test_processes_starting_together_on_a_new_file(tmp_path):
+    path = str(tmp_path / 'new' / 'db.sqlite3')
+    results = CONTEXT.Queue()
+    starters = [CONTEXT.Process(target=_start_and_post,
+                                args=(path, results)) for _ in range(6)]
+    for process in starters:
+        process.start()
+    posted = [results.get(timeout=DEADLINE)[0] for _ in starters]
+    for process in starters:
+        process.join(DEADLINE)
+        assert process.exitcode == 0
+    survivor = _driver(path)
+    try:
+        assert sorted(utils.listed(survivor)) == sorted(posted)
+    finally:
+        survivor.close()
