@@ -141,19 +141,27 @@ def measure(mode: str, args: argparse.Namespace) -> http_load.Bench:
     return bench
 
 
+def _per_core(row) -> float:
+    """msgs/s per core of server CPU (NaN without a CPU figure)."""
+    cpu = row.outcome.server_cpu
+    return row.figures.msgs_per_s / cpu if cpu else float('nan')
+
+
 def summary(benches: dict[str, http_load.Bench], out=sys.stdout) -> None:
-    """post (4 clients) and mix figures of every mode, side by side."""
-    print('\n%-8s %12s %14s %14s  audit' % (
-        'mode', 'post msgs/s', 'mix post/s', 'mix consumed/s'), file=out)
+    """post (4 clients) and mix figures of every mode, side by side: as
+    measured, and per core of server CPU (robust on a busy machine)."""
+    print('\n%-6s %11s %11s %13s %13s %6s  audit' % (
+        'mode', 'post msgs/s', '(per core)', 'mix consumed', '(per core)',
+        'host'), file=out)
     for mode, bench in benches.items():
         post = http_load._find(bench.rows, 'post (batch 10)', '4')
-        mixed = http_load._find(bench.rows, 'mix: post')
         consumed = http_load._find(bench.rows, 'mix: delete (consumed)')
-        audit = bench.audit.ok if bench.audit else None
-        print('%-8s %12.0f %14.0f %14.0f  %s' % (
-            mode, post.figures.msgs_per_s, mixed.figures.msgs_per_s,
-            consumed.figures.msgs_per_s,
-            'ok' if audit else 'FAILED'), file=out)
+        ok = bench.audit is not None and bench.audit.ok
+        print('%-6s %11.0f %11.0f %13.0f %13.0f %5.0f%%  %s' % (
+            mode, post.figures.msgs_per_s, _per_core(post),
+            consumed.figures.msgs_per_s, _per_core(consumed),
+            100 * post.outcome.host_cpu, 'ok' if ok else 'FAILED'),
+            file=out)
     print('\nGoal for uwsgi: %gx real Zaqar under uWSGI: post >= %.0f, '
           'mix >= %.0f msgs/s' % (GOAL, GOAL * ZAQAR_POST,
                                   GOAL * ZAQAR_MIX), file=out)
