@@ -6,6 +6,7 @@ Usage::
     zaqar-lite-gmr <pid>                       # SIGUSR2, read its stderr
     zaqar-lite-gmr --config-file server.conf   # as that server is set up
     zaqar-lite-gmr <pid> --path-only --timeout 5
+    zaqar-lite-gmr <uwsgi master pid> --config-file zaqar-lite-uwsgi.conf
 
 The server's own ``[oslo_reports]`` options (from ``--config-file``, or
 the files named on the target's command line) say how to trigger and
@@ -13,6 +14,12 @@ where to read: ``file_event_handler`` is touched (SIGUSR2 is never sent
 then: the server does not handle it), otherwise SIGUSR2 is sent;
 ``log_dir`` gets one new file per report, otherwise the report goes to
 the target's standard error, which must be a regular file.
+
+Under uWSGI every worker reports: given the master's pid (and the
+configuration of the application, which uWSGI reads from its
+environment), the command touches the trigger file and waits for one new
+report from each worker; without a pid it takes every new report that
+comes within ``file_event_handler_interval`` + 0.5 s of the last one.
 """
 
 import argparse
@@ -25,15 +32,18 @@ import signal
 import stat
 import sys
 import time
+import types
 from typing import Optional
 
 from oslo_config import cfg
+import psutil
 
 from gmr import opts as gmr_opts
 
 PROG = 'zaqar-lite-gmr'
 SERVER_SCRIPT = 'zaqar-lite-server'
 SERVER_MODULE = 'zaqar_lite.cmd.server'
+UWSGI = 'uwsgi'
 DEFAULT_TIMEOUT = 10.0
 POLL_INTERVAL = 0.05
 #: A text report on a shared stream has no end marker: it is complete once
@@ -64,12 +74,19 @@ class GmrError(Exception):
 
 @dataclasses.dataclass
 class Plan:
-    """How to trigger one report and where it will appear."""
+    """How to trigger a report and where it will appear.
+
+    ``reporters`` are the pids that must each write a new report (empty:
+    any process; every report coming within ``quiet`` seconds of the
+    previous one is taken).
+    """
 
     pid: Optional[int]
     log_dir: Optional[str]
     file_event_handler: Optional[str]
     stderr_path: Optional[str] = None
+    reporters: list = dataclasses.field(default_factory=list)
+    quiet: float = 1.5
 
 
 # The target process.
@@ -99,6 +116,27 @@ def is_server(cmdline: list[str]) -> bool:
         return False
     return names[1:2] == [SERVER_SCRIPT] or cmdline[1:3] == [
         '-m', SERVER_MODULE]
+
+
+def is_uwsgi(cmdline: list[str]) -> bool:
+    """Whether a command line is a uWSGI master or worker."""
+    return bool(cmdline) and os.path.basename(cmdline[0]) == UWSGI
+
+
+def uwsgi_workers(pid: int) -> list[int]:
+    """The worker pids of uWSGI master ``pid`` ([pid] for a worker)."""
+    try:
+        children = psutil.Process(pid).children()
+    except psutil.Error:
+        return [pid]
+    workers = []
+    for child in children:
+        try:
+            if is_uwsgi(child.cmdline()):
+                workers.append(child.pid)
+        except psutil.Error:  # gone meanwhile
+            continue
+    return sorted(workers) or [pid]
 
 
 def check_server(pid: int) -> list[str]:
@@ -186,8 +224,10 @@ def stderr_file(pid: int) -> str:
 
 # The configuration.
 
-def report_options(files: list[str], dirs: list[str]):
-    """The ``[oslo_reports]`` group of the given configuration."""
+def report_options(files: list[str], dirs: list[str]
+                   ) -> types.SimpleNamespace:
+    """The ``[oslo_reports]`` options the command needs, from the given
+    configuration."""
     for path in files + dirs:
         if not os.access(path, os.R_OK):
             raise GmrError('cannot read configuration %s' % path)
@@ -198,7 +238,11 @@ def report_options(files: list[str], dirs: list[str]):
     try:
         conf(args=args, project='zaqar-lite', default_config_files=[],
              default_config_dirs=[])
-        return conf.oslo_reports
+        group = conf.oslo_reports  # values are checked when read: now
+        return types.SimpleNamespace(
+            log_dir=group.log_dir,
+            file_event_handler=group.file_event_handler,
+            file_event_handler_interval=group.file_event_handler_interval)
     except (cfg.Error, ValueError) as exc:
         raise GmrError('bad configuration: %s'
                        % ' '.join(str(exc).split()))
@@ -206,16 +250,40 @@ def report_options(files: list[str], dirs: list[str]):
 
 def make_plan(pid: Optional[int], config_files: list[str]) -> Plan:
     """Decide the trigger and the place to read from."""
+    if pid is not None and is_uwsgi(read_cmdline(pid)):
+        return _uwsgi_plan(pid, config_files)
     if pid is not None:
         cmdline = check_server(pid)
         files, dirs = ((config_files, []) if config_files
                        else server_config(pid, cmdline))
     else:
         files, dirs = config_files, []
-    group = report_options(files, dirs)
-    plan = Plan(pid, group.log_dir, group.file_event_handler)
+    plan = _plan_from(report_options(files, dirs), pid)
     if plan.pid is None and not (plan.file_event_handler and plan.log_dir):
         plan.pid = _only_server(config_files[0])
+    plan.reporters = [plan.pid] if plan.pid is not None else []
+    _resolve_paths(plan)
+    _check_destination(plan)
+    return plan
+
+
+def _plan_from(group, pid: Optional[int]) -> Plan:
+    """A plan with the ``[oslo_reports]`` options of ``group``."""
+    return Plan(pid, group.log_dir, group.file_event_handler,
+                quiet=group.file_event_handler_interval + 0.5)
+
+
+def _uwsgi_plan(pid: int, config_files: list[str]) -> Plan:
+    """Touch the trigger file; one report from each worker of ``pid``."""
+    if not config_files:
+        raise GmrError('process %d is uWSGI: give the --config-file of '
+                       'the zaqar-lite application it runs' % pid)
+    plan = _plan_from(report_options(config_files, []), pid)
+    if not plan.file_event_handler:
+        raise GmrError('under uWSGI a report is triggered by [oslo_reports] '
+                       'file_event_handler, which %s does not set'
+                       % ', '.join(config_files))
+    plan.reporters = uwsgi_workers(pid)
     _resolve_paths(plan)
     _check_destination(plan)
     return plan
@@ -306,16 +374,20 @@ def name_ms(stamp: str) -> int:
 
 
 class DirectoryWatch:
-    """New report files in ``log_dir`` (of ``pid``, if given).
+    """New report files in ``log_dir``: one from each of ``reporters``, or
+    (none given) all that come until ``quiet`` seconds pass without one.
 
     Files appear complete: the server renames them into place.
     """
 
-    def __init__(self, log_dir: str, pid: Optional[int]) -> None:
+    def __init__(self, log_dir: str, reporters: list,
+                 quiet: float = 1.5) -> None:
         self.log_dir = log_dir
-        self.pid = pid
+        self.reporters = list(reporters)
+        self.quiet = quiet
         self.since = 0
         self._seen = set(self._names())
+        self._last = (0, time.monotonic())  # (count, when it changed)
 
     def _names(self) -> list[str]:
         try:
@@ -326,25 +398,41 @@ class DirectoryWatch:
             raise GmrError('cannot list %s: %s'
                            % (self.log_dir, exc.strerror))
 
-    def matches(self, name: str) -> bool:
-        """Whether ``name`` is a report of our target made after since."""
-        match = _FILE_NAME.match(name)
-        if not match or name in self._seen:
-            return False
-        if self.pid is not None and int(match.group('pid')) != self.pid:
-            return False
-        return name_ms(match.group('stamp')) >= self.since
+    def _new(self) -> dict[str, int]:
+        """{name: pid} of the new reports made after ``since``."""
+        new = {}
+        for name in self._names():
+            match = _FILE_NAME.match(name)
+            if (match and name not in self._seen
+                    and name_ms(match.group('stamp')) >= self.since):
+                new[name] = int(match.group('pid'))
+        return new
 
-    def poll(self) -> Optional[tuple[str, str]]:
-        """(path, text) of the oldest new report, or None."""
-        for name in sorted(n for n in self._names() if self.matches(n)):
+    def _chosen(self, new: dict[str, int]) -> list[str]:
+        """The names to print, or [] while some are still to come."""
+        if self.reporters:
+            first = {}
+            for name in sorted(new):
+                first.setdefault(new[name], name)
+            wanted = [first.get(pid) for pid in self.reporters]
+            return [] if None in wanted else wanted
+        if len(new) != self._last[0]:
+            self._last = (len(new), time.monotonic())
+        quiet = time.monotonic() - self._last[1] >= self.quiet
+        return sorted(new) if new and quiet else []
+
+    def poll(self) -> list[tuple[str, str]]:
+        """[(path, text)] of the reports once all are there, else []."""
+        found = []
+        for name in self._chosen(self._new()):
             path = os.path.join(self.log_dir, name)
             try:
                 with open(path, encoding='utf-8', errors='replace') as f:
-                    return path, f.read()
-            except FileNotFoundError:  # removed meanwhile
-                continue
-        return None
+                    found.append((path, f.read()))
+            except FileNotFoundError:  # removed meanwhile: count it gone
+                self._seen.add(name)
+                return []
+        return found
 
 
 def _ours(chunk: str, pid: int, since: int) -> bool:
@@ -416,9 +504,9 @@ def find_report(text: str, pid: int, since: int,
 class StderrWatch:
     """New bytes of the target's standard error, when it is a file."""
 
-    def __init__(self, path: str, pid: int) -> None:
+    def __init__(self, path: str, reporters: list) -> None:
         self.path = path
-        self.pid = pid
+        self.reporters = list(reporters)
         #: What the operator knows the file as (not /proc/<pid>/fd/2).
         self.name = os.readlink(path) if os.path.islink(path) else path
         self.since = 0
@@ -430,7 +518,7 @@ class StderrWatch:
         try:
             return os.stat(self.path).st_size
         except OSError:
-            raise GmrError('process %d has exited' % self.pid)
+            raise GmrError('process %d has exited' % self.reporters[0])
 
     def _settled(self) -> bool:
         """Whether the file has not grown for SETTLE_SECONDS."""
@@ -440,46 +528,61 @@ class StderrWatch:
             self._quiet_since = time.monotonic()
         return time.monotonic() - self._quiet_since >= SETTLE_SECONDS
 
-    def poll(self) -> Optional[tuple[str, str]]:
-        """(stderr path, report text) once a new report is whole, or None.
-        """
+    def poll(self) -> list[tuple[str, str]]:
+        """[(stderr path, report text)], one per reporter, once each new
+        report is whole; else []."""
         settled = self._settled()
         with open(self.path, 'rb') as stream:
             stream.seek(self._offset)
             text = stream.read().decode('utf-8', 'replace')
-        report = find_report(text, self.pid, self.since, settled)
-        return (self.name, report) if report else None
+        reports = [find_report(text, pid, self.since, settled)
+                   for pid in self.reporters]
+        if not all(reports):
+            return []
+        return [(self.name, report) for report in reports]
 
 
 def make_watch(plan: Plan):
     """The watch that finds the report this plan asks for."""
     if plan.log_dir:
-        return DirectoryWatch(plan.log_dir, plan.pid)
-    return StderrWatch(plan.stderr_path, plan.pid)
+        return DirectoryWatch(plan.log_dir, plan.reporters, plan.quiet)
+    return StderrWatch(plan.stderr_path, plan.reporters)
 
 
 def wait_for_report(watch, timeout: float,
-                    pid: Optional[int]) -> tuple[str, str]:
-    """Poll ``watch`` until it has a report; GmrError after ``timeout``."""
+                    reporters: list) -> list[tuple[str, str]]:
+    """Poll ``watch`` until it has the reports; GmrError after ``timeout``
+    or when a reporter exits."""
     deadline = time.monotonic() + timeout
     while True:
         found = watch.poll()
         if found:
             return found
-        if pid is not None and not os.path.exists('/proc/%d' % pid):
-            raise GmrError('process %d exited before reporting' % pid)
+        for pid in reporters:
+            if not os.path.exists('/proc/%d' % pid):
+                raise GmrError('process %d exited before reporting' % pid)
         if time.monotonic() >= deadline:
-            raise GmrError('no report from %s within %g s' % (
-                'process %d' % pid if pid else watch.log_dir, timeout))
+            raise GmrError('no report from %s within %g s'
+                           % (_who(reporters, watch), timeout))
         time.sleep(POLL_INTERVAL)
 
 
-def request_report(plan: Plan, timeout: float) -> tuple[str, str]:
-    """Trigger one report and return (where it went, its text)."""
+def _who(reporters: list, watch) -> str:
+    """The processes (or the directory) a report was expected from."""
+    if not reporters:
+        return 'any process in %s' % watch.log_dir
+    if len(reporters) == 1:
+        return 'process %d' % reporters[0]
+    return 'processes %s' % ', '.join(map(str, reporters))
+
+
+def request_report(plan: Plan, timeout: float) -> list[tuple[str, str]]:
+    """Trigger a report; returns [(where it went, its text)], one per
+    reporting process."""
     watch = make_watch(plan)
     watch.since = epoch_ms(time.time())
     trigger(plan)
-    return wait_for_report(watch, timeout, plan.pid)
+    return wait_for_report(watch, timeout, plan.reporters)
 
 
 # The command line.
@@ -490,8 +593,8 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
         prog=PROG, description='Make a running zaqar-lite-server write a '
         'Guru Meditation Report, wait for it and print it.')
     parser.add_argument('pid', nargs='?', type=int,
-                        help='the server process (default: found from '
-                             '--config-file)')
+                        help='the server process, or the uWSGI master '
+                             '(default: found from --config-file)')
     parser.add_argument('--config-file', action='append', default=[],
                         help="the server's configuration file (its "
                              '[oslo_reports] options apply)')
@@ -499,8 +602,8 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
                         help='seconds to wait for the report (default '
                              '%(default)s)')
     parser.add_argument('--path-only', action='store_true',
-                        help='print the file the report was written to, '
-                             'not the report')
+                        help='print the file the report was written to '
+                             '(one line per report), not the report')
     args = parser.parse_args(argv)
     if args.pid is None and not args.config_file:
         parser.error('give the pid of the server or its --config-file')
@@ -512,11 +615,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
     try:
         plan = make_plan(args.pid, args.config_file)
-        path, text = request_report(plan, args.timeout)
+        found = request_report(plan, args.timeout)
     except GmrError as exc:
         sys.stderr.write('%s: error: %s\n' % (PROG, exc))
         return 1
-    sys.stdout.write(path + '\n' if args.path_only else text)
+    if args.path_only:
+        paths = dict.fromkeys(path for path, _ in found)  # stderr: once
+        sys.stdout.write(''.join(p + '\n' for p in paths))
+    else:
+        sys.stdout.write(''.join(text for _, text in found))
     return 0
 
 

@@ -83,6 +83,16 @@ def test_read_cmdline_of_a_real_process_and_of_none():
         gmr_cmd.read_cmdline(proc.pid)
 
 
+def test_is_uwsgi_by_its_program():
+    assert gmr_cmd.is_uwsgi(['/usr/bin/uwsgi', '--ini', 'etc/uwsgi.ini'])
+    assert not gmr_cmd.is_uwsgi(['python', 'uwsgi'])
+    assert not gmr_cmd.is_uwsgi([])
+
+
+def test_uwsgi_workers_of_a_process_without_workers_is_itself():
+    assert gmr_cmd.uwsgi_workers(os.getpid()) == [os.getpid()]
+
+
 def test_check_server_refuses_other_processes():
     with pytest.raises(gmr_cmd.GmrError, match='is not a zaqar-lite-server'):
         gmr_cmd.check_server(os.getpid())
@@ -130,6 +140,13 @@ def test_report_options_read_the_oslo_reports_group(tmp_path):
     group = gmr_cmd.report_options([str(conf)], [])
     assert group.log_dir == '/var/log/z'
     assert group.file_event_handler == '/run/z.trigger'
+
+
+def test_report_options_are_checked_at_once(tmp_path):
+    conf = tmp_path / 'z.conf'
+    conf.write_text('[oslo_reports]\nfile_event_handler_interval = 0\n')
+    with pytest.raises(gmr_cmd.GmrError, match='bad configuration'):
+        gmr_cmd.report_options([str(conf)], [])
 
 
 def test_report_options_errors_are_one_line(tmp_path):
@@ -239,47 +256,82 @@ def test_directory_watch_finds_only_new_reports_of_its_pid(tmp_path):
     sink = sinks.DirectorySink(str(tmp_path))
     old, _ = make_report()
     sink.write(old, 'old\n')
-    watch = gmr_cmd.DirectoryWatch(str(tmp_path), 4242)
+    watch = gmr_cmd.DirectoryWatch(str(tmp_path), [4242])
     watch.since = now_ms()
-    assert watch.poll() is None
+    assert watch.poll() == []
     other, _ = make_report(pid=7)
     sink.write(other, 'other\n')
     (tmp_path / '.gmr-tmp-x').write_text('partial')
-    assert watch.poll() is None
+    assert watch.poll() == []
     new, _ = make_report()
     path = sink.write(new, 'new\n')
-    assert watch.poll() == (path, 'new\n')
+    assert watch.poll() == [(path, 'new\n')]
+
+
+def test_directory_watch_waits_for_each_reporter(tmp_path):
+    sink = sinks.DirectorySink(str(tmp_path))
+    watch = gmr_cmd.DirectoryWatch(str(tmp_path), [7, 8])
+    watch.since = now_ms() - 1000
+    first = sink.write(make_report(pid=8)[0], 'eight\n')
+    sink.write(make_report(pid=8)[0], 'eight again\n')
+    assert watch.poll() == []
+    second = sink.write(make_report(pid=7)[0], 'seven\n')
+    assert watch.poll() == [(second, 'seven\n'), (first, 'eight\n')]
+
+
+def test_directory_watch_of_anyone_takes_all_until_quiet(tmp_path):
+    sink = sinks.DirectorySink(str(tmp_path))
+    watch = gmr_cmd.DirectoryWatch(str(tmp_path), [], quiet=0.2)
+    watch.since = now_ms() - 1000
+    one = sink.write(make_report(pid=7)[0], 'seven\n')
+    assert watch.poll() == []  # more may come
+    two = sink.write(make_report(pid=8)[0], 'eight\n')
+    found = gmr_cmd.wait_for_report(watch, 5, [])
+    assert found == [(one, 'seven\n'), (two, 'eight\n')]
+
+
+def test_stderr_watch_waits_for_each_reporter(tmp_path):
+    path = tmp_path / 'uwsgi.log'
+    path.write_text('')
+    watch = gmr_cmd.StderrWatch(str(path), [7, 8])
+    watch.since = now_ms() - 1000
+    _, seven = make_report(pid=7)
+    _, eight = make_report(pid=8)
+    path.write_text(eight + LOG_LINE)
+    assert watch.poll() == []
+    path.write_text(eight + LOG_LINE + seven + LOG_LINE)
+    assert watch.poll() == [(str(path), seven), (str(path), eight)]
 
 
 def test_stderr_watch_reads_only_bytes_written_after_it(tmp_path):
     path = tmp_path / 'stderr.log'
     _, first = make_report()
     path.write_text(first)
-    watch = gmr_cmd.StderrWatch(str(path), 4242)
+    watch = gmr_cmd.StderrWatch(str(path), [4242])
     watch.since = now_ms() - 1000
-    assert watch.poll() is None
+    assert watch.poll() == []
     _, second = make_report()
     with open(path, 'a') as stream:
         stream.write(second)
-    found = gmr_cmd.wait_for_report(watch, 5, None)
-    assert found == (str(path), second)
+    found = gmr_cmd.wait_for_report(watch, 5, [])
+    assert found == [(str(path), second)]
 
 
 def test_wait_for_report_times_out_with_one_clear_line(tmp_path):
-    watch = gmr_cmd.DirectoryWatch(str(tmp_path), None)
+    watch = gmr_cmd.DirectoryWatch(str(tmp_path), [])
     started = time.monotonic()
     with pytest.raises(gmr_cmd.GmrError, match=r'no report from .* within '
                        r'0.2 s'):
-        gmr_cmd.wait_for_report(watch, 0.2, None)
+        gmr_cmd.wait_for_report(watch, 0.2, [])
     assert time.monotonic() - started < 2
 
 
 def test_wait_for_report_notices_the_process_is_gone(tmp_path):
     proc = subprocess.Popen(['true'])
     proc.wait()
-    watch = gmr_cmd.DirectoryWatch(str(tmp_path), proc.pid)
+    watch = gmr_cmd.DirectoryWatch(str(tmp_path), [proc.pid])
     with pytest.raises(gmr_cmd.GmrError, match='exited before reporting'):
-        gmr_cmd.wait_for_report(watch, 5, proc.pid)
+        gmr_cmd.wait_for_report(watch, 5, [proc.pid])
 
 
 # The command line.
