@@ -124,13 +124,15 @@ class MessageController(base.MessageBase):
 def _list_sql(echo: bool, include_claimed: bool,
               include_delayed: bool) -> str:
     """The listing query for one combination of filters."""
-    where = [rows.LIVE, 'seq > :after']
+    where = ['expires > :now', 'seq > :after']
     if not echo:
         where.append('client_id != :client_id')
-    if not include_claimed:
-        where.append('claim_expires <= :now')
     if not include_delayed:
         where.append('visible <= :now')
+    if include_claimed:
+        where[:0] = ['project = :project', 'queue = :queue']
+    else:
+        where = ['seq IN (%s)' % rows.free_seqs(' AND '.join(where))]
     return 'SELECT %s FROM messages WHERE %s ORDER BY seq LIMIT :limit' % (
         rows.COLUMNS, ' AND '.join(where))
 

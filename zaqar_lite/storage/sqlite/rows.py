@@ -11,20 +11,31 @@ COLUMNS = 'seq, id, ttl, created, body, claim_id, claim_expires, claim_count'
 #: Rows of one queue that are alive at ``:now``.
 LIVE = 'project = :project AND queue = :queue AND expires > :now'
 
-#: Sequence numbers of up to ``:limit`` free messages (live, not delayed,
-#: not held by a live claim), oldest first. Two walks of the
-#: messages_free index: messages never claimed or released
-#: (``claim_expires = 0``) in seq order, and messages whose claim expired.
-FREE_SEQS = """SELECT seq FROM (
+_FREE_SEQS = """SELECT seq FROM (
     SELECT seq FROM (
         SELECT seq FROM messages INDEXED BY messages_free
         WHERE project = :project AND queue = :queue AND claim_expires = 0
-        AND expires > :now AND visible <= :now ORDER BY seq LIMIT :limit)
+        AND %(where)s ORDER BY seq LIMIT :limit)
     UNION ALL
     SELECT seq FROM messages INDEXED BY messages_free
     WHERE project = :project AND queue = :queue AND claim_expires > 0
-    AND claim_expires <= :now AND expires > :now AND visible <= :now)
+    AND claim_expires <= :now AND %(where)s)
     ORDER BY seq LIMIT :limit"""
+
+
+def free_seqs(where: str) -> str:
+    """A query of the sequence numbers of up to ``:limit`` messages not
+    held by a live claim that match ``where``, oldest first.
+
+    Two walks of the messages_free index: messages never claimed or
+    released (``claim_expires = 0``) in seq order, and messages whose
+    claim expired; messages held by live claims are never scanned.
+    """
+    return _FREE_SEQS % {'where': where}
+
+
+#: Messages that a claim or a pop may take: live, not delayed, not held.
+FREE_SEQS = free_seqs('expires > :now AND visible <= :now')
 
 #: Seconds a message must still live (``:life``), as a new ttl: at least
 #: its ttl, at least ``ceil(age) + :life`` (portable ceil: no math
