@@ -300,3 +300,20 @@ def test_claims_pops_and_pages_skip_a_backlog_of_held_messages(server,
         run = _client_commands(server.uri, operation, client, source='lua')
         # One read per message returned, not one per held message.
         assert run.count('HMGET') == 10
+
+
+def test_claims_pops_and_pages_skip_a_backlog_of_delayed_messages(
+        server, driver, clock):
+    delayed = utils.post(driver, 500, delay=900)
+    ready = utils.post(driver, 30, first=500)
+    client = driver.connection.client
+    for operation in (
+            lambda: driver.messages.list(PROJECT, QUEUE, READER),
+            lambda: driver.claims.create(PROJECT, QUEUE, 60, 60, 10),
+            lambda: driver.messages.pop(PROJECT, QUEUE, 10)):
+        run = _client_commands(server.uri, operation, client, source='lua')
+        # One read per message returned, not one per delayed message.
+        assert run.count('HMGET') == 10
+    clock.advance(900)
+    # Once their delay is over they come first again, in FIFO order.
+    assert utils.listed(driver, limit=20)[:501] == delayed + ready[:1]

@@ -9,10 +9,11 @@ local NOW = tonumber(NOWS)
 -- Redis drops a key this long after its logical expiry, in case the
 -- queue is never touched again (gc() and each write clean up before).
 local BACKSTOP = 86400
--- IDS: every message by sequence (FIFO); FREE: those not in CLM, by
--- sequence (what claims and pops scan, so held messages cost nothing);
--- CLM: held messages by claim expiry; EXP: by expiry; VIS: delayed ones
--- by end of delay; CLS: claims by expiry.
+-- IDS: every message by sequence (FIFO); FREE: those neither held nor
+-- delayed, by sequence (what claims and pops scan, so held and delayed
+-- messages cost nothing); CLM: held messages by claim expiry; EXP: by
+-- expiry; VIS: delayed ones by end of delay (they join FREE then); CLS:
+-- claims by expiry.
 local IDS, FREE, EXP, VIS = Q .. ':ids', Q .. ':free', Q .. ':exp',
   Q .. ':vis'
 local CLM, CLS = Q .. ':clm', Q .. ':cls'
@@ -108,9 +109,28 @@ local function release_expired()
   end
 end
 
+-- Move every message whose delay is over from VIS to FREE (each once).
+-- FREE may also hold delayed messages written before VIS kept them out
+-- of it: the scans check `free` anyway.
+local function promote_visible()
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', VIS, '-inf', NOWS)) do
+    if not redis.call('ZSCORE', CLM, id) then
+      local seq = redis.call('ZSCORE', IDS, id)
+      if seq then redis.call('ZADD', FREE, seq, id) end
+    end
+  end
+  redis.call('ZREMRANGEBYSCORE', VIS, '-inf', NOWS)
+end
+
+-- Bring FREE up to date: expired claims and ended delays.
+local function refresh_free()
+  release_expired()
+  promote_visible()
+end
+
 -- Remove up to `limit` expired messages and claims; returns messages.
 local function gc(limit)
-  release_expired()
+  refresh_free()
   local ids = redis.call('ZRANGEBYSCORE', EXP, '-inf', NOWS, 'LIMIT', 0,
                          limit)
   for _, id in ipairs(ids) do forget(id) end
@@ -120,7 +140,6 @@ local function gc(limit)
     redis.call('DEL', ckey(cid), cmkey(cid))
     redis.call('ZREM', CLS, cid)
   end
-  redis.call('ZREMRANGEBYSCORE', VIS, '-inf', NOWS)
   return #ids
 end
 

@@ -11,8 +11,11 @@ for i = 5, #ARGV, 4 do
              'k', ARGV[4], 'n', 0, 'b', ARGV[i + 1])
   backstop(mkey(id), NOW + ttl)
   redis.call('ZADD', IDS, seq, id)
-  redis.call('ZADD', FREE, seq, id)
   redis.call('ZADD', EXP, num(NOW + ttl), id)
-  if delay > 0 then redis.call('ZADD', VIS, num(NOW + delay), id) end
+  if delay > 0 then
+    redis.call('ZADD', VIS, num(NOW + delay), id)
+  else
+    redis.call('ZADD', FREE, seq, id)
+  end
 end
 return n
