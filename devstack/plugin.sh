@@ -59,7 +59,7 @@ function _zaqar_lite_make_dirs {
 # (storage, logging).
 function _zaqar_lite_configure_common {
     local conf=$1
-    iniset "$conf" DEFAULT debug "$ENABLE_DEBUG_LOG_LEVEL"
+    iniset "$conf" DEFAULT debug "${ENABLE_DEBUG_LOG_LEVEL:-True}"
     iniset "$conf" drivers message_store "$ZAQAR_LITE_BACKEND"
     if [[ "$ZAQAR_LITE_BACKEND" == redis ]]; then
         iniset "$conf" drivers:message_store:redis uri "$ZAQAR_LITE_REDIS_URI"

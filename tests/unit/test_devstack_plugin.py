@@ -408,11 +408,14 @@ def _gone(pid: int) -> bool:
 def live_devstack(devstack):
     """The fake host with run_process starting real processes, both
     process groups killed at the end whatever happens."""
-    bin_dirs = {os.path.dirname(shutil.which(name) or '')
-                for name in ('uwsgi', 'zaqar-lite-server')}
-    assert len(bin_dirs) == 1 and '' not in bin_dirs, bin_dirs
+    bin_dir = devstack.root / 'bin'  # as devstack's venv has them
+    bin_dir.mkdir()
+    for name in ('uwsgi', 'zaqar-lite-server'):
+        found = shutil.which(name)
+        assert found, '%s is not installed' % name
+        (bin_dir / name).symlink_to(found)
     devstack.env.update(
-        STUB_REAL_PROCESSES='1', STUB_BIN_DIR=bin_dirs.pop(),
+        STUB_REAL_PROCESSES='1', STUB_BIN_DIR=str(bin_dir),
         ZAQAR_LITE_SERVICE_PORT=str(free_port()),
         ZAQAR_LITE_WEBSOCKET_PORT=str(free_port()),
         ZAQAR_LITE_START_TIMEOUT='30')
