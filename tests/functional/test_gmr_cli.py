@@ -2,6 +2,7 @@
 """
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -10,10 +11,12 @@ import time
 import pytest
 
 from tests.functional import servers
+from tests.functional import uwsgi_server
 from tests.functional.test_gmr_server import FILE_NAME
 from tests.functional.test_gmr_server import OPENING
 from tests.functional.test_gmr_server import WSGI_SECTIONS
 from tests.functional.test_gmr_server import report_files
+from tests.functional.test_gmr_server import split_reports
 from tests.functional.test_gmr_server import titles
 
 LOG_LINE = re.compile(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ ')
@@ -28,11 +31,12 @@ time.sleep(100)
 '''
 
 
-def gmr(*args, timeout: float = 30) -> subprocess.CompletedProcess:
+def gmr(*args, timeout: float = 30,
+        cwd=None) -> subprocess.CompletedProcess:
     """Run the installed ``zaqar-lite-gmr`` with ``args``."""
     return subprocess.run(
         [servers.console_script('zaqar-lite-gmr')] + [str(a) for a in args],
-        capture_output=True, text=True, timeout=timeout)
+        capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
 def assert_one_line_error(result, *words: str) -> None:
@@ -216,3 +220,50 @@ def test_no_arguments_is_a_usage_error():
     assert result.returncode == 2
     assert 'give the pid of the server or its --config-file' in (
         result.stderr)
+
+
+# uWSGI: every worker reports.
+
+@pytest.fixture(scope='module')
+def uwsgi(tmp_path_factory):
+    """uWSGI running the shipped ini and configuration (two workers)."""
+    with uwsgi_server.UWSGIServer(tmp_path_factory.mktemp('uwsgi')) as up:
+        yield up
+
+
+def worker_of(report: str) -> tuple[int, int]:
+    """(worker id, pid) from a report's header."""
+    head = dict(re.findall(r'^(Worker ID|PID): (\d+)$', report, re.M))
+    return int(head['Worker ID']), int(head['PID'])
+
+
+def test_uwsgi_master_pid_gets_a_report_from_each_worker(uwsgi):
+    conf = uwsgi.root / 'etc' / 'zaqar-lite-uwsgi.conf'
+    result = gmr(uwsgi.process.pid, '--config-file', conf)
+    assert result.returncode == 0, result.stderr
+    reports = split_reports(result.stdout)
+    assert sorted(map(worker_of, reports)) == sorted(
+        uwsgi.worker_pids().items())
+    for report in reports:
+        assert 'Run mode: uwsgi' in report
+        assert set(WSGI_SECTIONS) - {'Green Threads'} <= set(titles(report))
+    paths = gmr(uwsgi.process.pid, '--config-file', conf, '--path-only')
+    names = [os.path.basename(p) for p in paths.stdout.split()]
+    assert sorted(n.rsplit('_', 2)[1:] for n in names) == sorted(
+        [str(pid), 'w%d' % wid] for wid, pid in uwsgi.worker_pids().items())
+    assert all((uwsgi.reports_dir / n).exists() for n in names)
+    assert uwsgi.process.poll() is None and servers.ping(uwsgi.port) == 204
+
+
+def test_uwsgi_by_config_file_takes_every_new_report(uwsgi):
+    result = gmr('--config-file', 'etc/zaqar-lite-uwsgi.conf',
+                 cwd=uwsgi.root)
+    assert result.returncode == 0, result.stderr
+    assert sorted(map(worker_of, split_reports(result.stdout))) == sorted(
+        uwsgi.worker_pids().items())
+
+
+def test_uwsgi_pid_without_its_configuration_is_a_clear_error(uwsgi):
+    assert_one_line_error(gmr(uwsgi.process.pid), 'is uWSGI',
+                          '--config-file')
+    assert uwsgi.process.poll() is None
