@@ -13,6 +13,7 @@ import configparser
 import json
 import os
 import pathlib
+import pwd
 import shutil
 import signal
 import socket
@@ -123,27 +124,34 @@ class Devstack:
         self.run_dir = root / 'run'
         self.run_dir.mkdir()
         (root / 'stubs.sh').write_text(STUBS)
+        # The plugin's own variables come from its settings alone.
+        inherited = {k: v for k, v in os.environ.items()
+                     if not k.startswith(('ZAQAR_LITE_', 'SERVICE_'))}
         self.env = dict(
-            os.environ, STUB_LOG=str(self.log_path),
+            inherited, STUB_LOG=str(self.log_path), SERVICE_TIMEOUT='60',
             STUB_BIN_DIR='/stub/bin', STUB_CURL_RC='0',
             STUB_RUN_DIR=str(self.run_dir), STUB_REAL_PROCESSES='',
             DEST=str(root / 'opt' / 'stack'),
             DATA_DIR=str(root / 'opt' / 'stack' / 'data'),
-            SERVICE_HOST='127.0.0.1', STACK_USER=_user(),
+            SERVICE_HOST='127.0.0.1',
+            STACK_USER=pwd.getpwuid(os.getuid()).pw_name,
             ENABLE_DEBUG_LOG_LEVEL='True', ENABLED_SERVICES='',
             ZAQAR_LITE_CONF_DIR=str(root / 'etc' / 'zaqar-lite'),
             ZAQAR_LITE_LOG_DIR=str(root / 'log' / 'zaqar-lite'))
 
     @property
     def conf_dir(self) -> pathlib.Path:
+        """ZAQAR_LITE_CONF_DIR."""
         return pathlib.Path(self.env['ZAQAR_LITE_CONF_DIR'])
 
     @property
     def data_dir(self) -> pathlib.Path:
+        """ZAQAR_LITE_DATA_DIR's default, under DATA_DIR."""
         return pathlib.Path(self.env['DATA_DIR']) / 'zaqar-lite'
 
     @property
     def log_dir(self) -> pathlib.Path:
+        """ZAQAR_LITE_LOG_DIR."""
         return pathlib.Path(self.env['ZAQAR_LITE_LOG_DIR'])
 
     def run(self, *phase: str, enabled=None, check=True
@@ -170,17 +178,14 @@ class Devstack:
         return [c for c in calls if name is None or c[0] == name]
 
 
-def _user() -> str:
-    import pwd
-    return pwd.getpwuid(os.getuid()).pw_name
-
-
 @pytest.fixture
 def devstack(tmp_path):
+    """A fake devstack host in the test's directory."""
     return Devstack(tmp_path)
 
 
 def read_ini(path: pathlib.Path) -> configparser.RawConfigParser:
+    """An ini file as uWSGI reads it ('=' alone separates the value)."""
     parser = configparser.RawConfigParser(delimiters=('=',))
     parser.optionxform = str
     assert parser.read(path) == [str(path)]
