@@ -96,9 +96,16 @@ def test_every_worker_reports_on_touch(server):
 
 
 def test_every_worker_reports_with_lazy_apps(tmp_path):
+    """Workers that load the application themselves report too; the
+    master, which never loads it, still survives SIGUSR2 (the ini)."""
     with UWSGIServer(tmp_path, args=['--lazy-apps']) as lazy:
         assert 'lazy-apps' in ' '.join(lazy.command())
         trigger_all(lazy, uwsgi_server.Reports(lazy.reports_dir))
+        master = psutil.Process(lazy.process.pid)
+        master.send_signal(signal.SIGUSR2)
+        assert servers.ping(lazy.port) == 204
+        assert _ignored_signals(master.pid) & (1 << (signal.SIGUSR2 - 1))
+        assert master.status() != psutil.STATUS_ZOMBIE
 
 
 def test_respawned_worker_reports(server):
