@@ -263,6 +263,27 @@ def test_uwsgi_by_config_file_takes_every_new_report(uwsgi):
         uwsgi.worker_pids().items())
 
 
+def test_uwsgi_without_log_dir_reads_the_uwsgi_log(tmp_path):
+    """Without log_dir each worker reports to uWSGI's log (a file)."""
+    server = uwsgi_server.UWSGIServer(tmp_path)
+    conf = server.root / 'etc' / 'zaqar-lite-uwsgi.conf'
+    conf.write_text(re.sub(r'(?m)^log_dir = .*$', '', conf.read_text()))
+    with server:
+        result = gmr(server.process.pid, '--config-file', conf)
+        paths = gmr(server.process.pid, '--config-file', conf,
+                    '--path-only')
+        log = server.log()
+    assert result.returncode == 0, result.stderr
+    reports = split_reports(result.stdout)
+    assert sorted(map(worker_of, reports)) == sorted(
+        server.worker_pids().items())
+    for report in reports:
+        assert report in log
+    assert paths.stdout == '%s\n' % server.log_path
+    assert not server.reports_dir.exists() or not os.listdir(
+        server.reports_dir)
+
+
 def test_uwsgi_pid_without_its_configuration_is_a_clear_error(uwsgi):
     assert_one_line_error(gmr(uwsgi.process.pid), 'is uWSGI',
                           '--config-file')
