@@ -43,28 +43,34 @@ def _ignore_sigusr2() -> None:
 
 def _install_trigger(reporter: reporter_mod.Reporter, group: Any,
                      start: bool) -> None:
-    """File trigger if configured; else SIGUSR2, except under uWSGI.
-
-    With ``start`` False the watcher thread is left to after_fork; the
-    file's state is read now, so a change made before that still counts.
-    """
+    """File trigger if configured; else SIGUSR2, except under uWSGI."""
     if reporter.run_mode == 'uwsgi':
         _ignore_sigusr2()
     if group.file_event_handler:
-        trigger = file_trigger.FileTrigger(
-            group.file_event_handler, group.file_event_handler_interval,
-            reporter.wake)
-        reporter.triggers.append(trigger)
-        if start:
-            trigger.start()
-        else:
-            trigger.baseline()
+        _install_file(reporter, group, start)
     elif reporter.run_mode == 'uwsgi':
         LOG.warning('No Guru Meditation Report trigger is configured: set '
                     '[oslo_reports] file_event_handler (under uWSGI '
                     'SIGUSR2 is ignored, it never triggers a report)')
     else:
         _install_signal(reporter, group)
+
+
+def _install_file(reporter: reporter_mod.Reporter, group: Any,
+                  start: bool) -> None:
+    """The file trigger; with ``start`` False its thread waits for a fork.
+
+    The file's state is read now either way, so a change made before the
+    watcher runs still counts.
+    """
+    trigger = file_trigger.FileTrigger(
+        group.file_event_handler, group.file_event_handler_interval,
+        reporter.wake)
+    reporter.triggers.append(trigger)
+    if start:
+        trigger.start()
+    else:
+        trigger.baseline()
 
 
 def _install_signal(reporter: reporter_mod.Reporter, group: Any) -> None:
@@ -116,6 +122,7 @@ def _hook_forks(reporter: reporter_mod.Reporter) -> None:
     previous = getattr(uwsgi, 'post_fork_hook', None)
 
     def post_fork_hook():
+        """Called by uWSGI in each new worker."""
         reporter.after_fork()
         if previous is not None:
             previous()

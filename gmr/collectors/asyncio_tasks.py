@@ -52,6 +52,7 @@ def _snapshot_in_loop(loop: asyncio.AbstractEventLoop) -> list[tuple]:
     box = []
 
     def take():
+        """Runs inside the loop."""
         box.append(_snapshot(loop))
         done.set()
 

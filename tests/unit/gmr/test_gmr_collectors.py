@@ -64,7 +64,7 @@ def test_processes_shows_self_parent_and_children():
     me = by_role['self'][0]
     assert me['pid'] == os.getpid()
     assert me['ppid'] == os.getppid()
-    assert me['rss'] == psutil.Process().memory_info().rss or me['rss'] > 0
+    assert me['rss'] > 0
     assert by_role['parent'][0]['pid'] == os.getppid()
     kid = [p for p in by_role['child'] if p['pid'] == child.pid][0]
     assert kid['cmdline'][-1] == 'import time; time.sleep(30)'
