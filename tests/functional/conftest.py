@@ -34,7 +34,8 @@ def session_redis() -> Iterator[redis_testing.RedisServer]:
 @pytest.fixture(scope='session', params=STORES)
 def wsgi_server(request, tmp_path_factory) -> Iterator[servers.ZaqarServer]:
     """One zaqar-lite-server in wsgi mode per message store, shared by the
-    session's tests (each test isolates itself with its own project)."""
+    session's tests (each test isolates itself with its own project).
+    Its ``store`` attribute names the store: 'sqlite' or 'redis'."""
     store = request.param
     options = {}
     if store == 'redis':

@@ -232,10 +232,10 @@ def claimed_ids(client: Client, queue: str) -> list[str]:
 
 
 def test_delay_holds_across_servers(clients):
-    delayed = clients(0).post('later', ['delayed'], delay=2)
+    delayed = clients(0).post('later', ['delayed'], delay=3)
     consumer = clients(1)
     assert claimed_ids(consumer, 'later') == []
-    assert servers.wait_for(lambda: claimed_ids(consumer, 'later'), 10,
+    assert servers.wait_for(lambda: claimed_ids(consumer, 'later'), 15,
                             'the delayed message to be claimable') == delayed
 
 
@@ -314,7 +314,8 @@ def test_report_names_the_redis_store_with_its_password_masked(
             client.close()
             server.signal(signal.SIGUSR2)
             report = servers.wait_for(
-                lambda: 'Transport' in server.stderr() and server.stderr(),
+                lambda: 'Transport'.center(64) in server.stderr()
+                and server.stderr(),
                 10, 'the report on stderr')
     section = queues_section(report).splitlines()
     assert 'driver = redis' in section
