@@ -6,9 +6,10 @@ import time
 class TransportStats:
     """Counters kept by a transport while it serves.
 
-    Written only by the thread that serves requests (eventlet's hub thread
-    or the asyncio loop); read at any time by the report thread, which only
-    needs a consistent-enough snapshot of a few integers.
+    Written by the transport as it serves (eventlet's hub thread, the
+    asyncio loop, or the websocket's frame threads, which count errors
+    under a lock of their own); read at any time by the report thread,
+    which only needs a consistent-enough snapshot of a few integers.
     """
 
     def __init__(self, transport: str):

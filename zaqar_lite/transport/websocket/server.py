@@ -23,14 +23,6 @@ from zaqar_lite.transport.websocket import protocol
 LOG = logging.getLogger(__name__)
 
 STOP_GRACE = 10.0
-#: Threads that answer frames (decoding, the storage call, encoding).
-#: Measured on 2 cores under load (benchmarks/websocket_load.py): 4
-#: threads posted 1.6x and consumed 2.3x the messages of answering on the
-#: loop itself, because storage's C code (SQLite, sockets) runs while the
-#: loop frames other connections' bytes; and a slow storage call (a busy
-#: SQLite file, a Redis timeout) no longer freezes every connection, the
-#: GMR's task snapshot and the close handshakes with it.
-STORAGE_THREADS = 4
 SECTION = 'Websocket Connections'
 
 
@@ -56,8 +48,15 @@ async def serve(service: bootstrap.Service) -> int:
     service.start_reports(loop=loop)
     gmr.register_section(SECTION, registry.snapshot)
     opts = service.conf['drivers:transport:websocket']
+    # Threads answer frames ([drivers:transport:websocket]
+    # storage_threads). Measured on 2 cores (benchmarks/websocket_load.py):
+    # 4 threads posted 1.6x and consumed 2.3x the messages of answering on
+    # the loop, because storage's C code (SQLite, sockets) runs while the
+    # loop frames other connections' bytes; and a slow storage call no
+    # longer freezes every connection and the GMR's task snapshot.
     executor = concurrent.futures.ThreadPoolExecutor(
-        STORAGE_THREADS, thread_name_prefix='ws-storage')
+        opts.storage_threads, thread_name_prefix='ws-storage') \
+        if opts.storage_threads else None
     factory = protocol.ServerFactory(
         dispatcher.Dispatcher(service.api, service.stats), service.stats,
         registry, opts.max_frame_size, loop, executor)
@@ -69,6 +68,7 @@ async def serve(service: bootstrap.Service) -> int:
     LOG.info('Stopping: closing %d connections', len(registry))
     server.close()
     await registry.close_all(STOP_GRACE)
-    executor.shutdown(wait=True)
+    if executor is not None:
+        executor.shutdown(wait=True)
     LOG.info('Stopped')
     return 0
