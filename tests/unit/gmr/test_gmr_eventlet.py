@@ -23,6 +23,7 @@ def nap():
 
 
 pool = [eventlet.spawn(nap) for _ in range(50)]
+eventlet.sleep(0)  # let every green thread start and park in nap()
 print('ready', flush=True)
 eventlet.sleep(60)
 '''
