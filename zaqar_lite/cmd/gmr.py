@@ -15,11 +15,12 @@ then: the server does not handle it), otherwise SIGUSR2 is sent;
 ``log_dir`` gets one new file per report, otherwise the report goes to
 the target's standard error, which must be a regular file.
 
-Under uWSGI every worker reports: given the master's pid (and the
-configuration of the application, which uWSGI reads from its
-environment), the command touches the trigger file and waits for one new
-report from each worker; without a pid it takes every new report that
-comes within ``file_event_handler_interval`` + 0.5 s of the last one.
+Under uWSGI every worker reports: given the master's pid and the
+application's ``--config-file`` (uWSGI names it in an environment
+variable set at run time, which cannot be read from outside), the
+command touches the trigger file and waits for one new report from each
+worker. Without a pid it takes every new report that comes within
+``file_event_handler_interval`` + 0.5 s of the previous one.
 """
 
 import argparse
