@@ -92,14 +92,17 @@ def test_sigterm_lets_the_request_in_flight_finish(tmp_path):
     sock = socket.create_connection(('127.0.0.1', server.port))
     head = ('POST /v2/queues/q/messages HTTP/1.1\r\nHost: x\r\n'
             'Content-Type: application/json\r\nClient-ID: %s\r\n'
-            'X-Project-ID: durable\r\nContent-Length: %d\r\n\r\n'
+            'X-Project-ID: durable\r\nContent-Length: %d\r\n'
+            'Expect: 100-continue\r\n\r\n'
             % (servers.headers()['Client-ID'], len(payload)))
-    sock.sendall(head.encode() + payload[:10])
-    # The request is in flight once the body is being read; stop now.
+    sock.sendall(head.encode())
+    # "100 Continue" comes when the application starts reading the body:
+    # from then on the request is in flight. Stop the server now.
+    assert sock.recv(65536).startswith(b'HTTP/1.1 100 Continue')
     server.signal(signal.SIGTERM)
     servers.wait_for(lambda: 'Stopping' in server.stderr(), 10,
                      'the server to start stopping')
-    sock.sendall(payload[10:])
+    sock.sendall(payload)
     reply = sock.recv(65536)
     sock.close()
     assert reply.startswith(b'HTTP/1.1 201')
