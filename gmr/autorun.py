@@ -116,18 +116,13 @@ def _hook_forks(reporter: reporter_mod.Reporter) -> None:
     """
     os.register_at_fork(after_in_child=reporter.after_fork)
     try:
-        import uwsgi
-    except ImportError:
+        import uwsgidecorators
+    except ImportError:  # not under uWSGI
         return
-    previous = getattr(uwsgi, 'post_fork_hook', None)
-
-    def post_fork_hook():
-        """Called by uWSGI in each new worker."""
-        reporter.after_fork()
-        if previous is not None:
-            previous()
-
-    uwsgi.post_fork_hook = post_fork_hook
+    # uwsgidecorators keeps the chain of post-fork functions: assigning
+    # uwsgi.post_fork_hook directly would be undone by a later import of
+    # uwsgidecorators (by the application, say).
+    uwsgidecorators.postfork(reporter.after_fork)
 
 
 def setup_autorun(reporter: reporter_mod.Reporter, conf: cfg.ConfigOpts, *,

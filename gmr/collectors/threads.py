@@ -1,5 +1,6 @@
 """Threads section: every OS thread with its name, ids and stack."""
 
+import os
 import sys
 import threading
 
@@ -16,6 +17,18 @@ def _known_threads() -> dict:
     return known
 
 
+def _native_id(thread) -> int | None:
+    """The kernel's id of ``thread``.
+
+    A process forked by C code (uWSGI's workers) keeps the parent's
+    ``native_id`` on its main thread; on Linux the main thread's id is the
+    process id, which is always right.
+    """
+    if thread is threading.main_thread() and sys.platform == 'linux':
+        return os.getpid()
+    return getattr(thread, 'native_id', None)
+
+
 def collect() -> list[dict]:
     """One entry per OS thread: name, ident, native id, daemon, stack."""
     known = _known_threads()
@@ -25,7 +38,7 @@ def collect() -> list[dict]:
         result.append({
             'name': getattr(thread, 'name', None),
             'ident': ident,
-            'native_id': getattr(thread, 'native_id', None),
+            'native_id': _native_id(thread),
             'daemon': getattr(thread, 'daemon', None),
             'stack': stacks.walk_back(frame),
         })
