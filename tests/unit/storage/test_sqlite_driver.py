@@ -208,3 +208,11 @@ def test_busy_retry_gives_up_at_timeout_or_other_errors():
     with pytest.raises(sqlite3.OperationalError):
         busy.retry(broken, timeout=5)
     assert len(calls) == 1
+
+
+def test_a_closed_driver_is_not_alive(tmp_path):
+    data_driver = sqlite.DataDriver(
+        conftest.sqlite_conf(tmp_path / 'db.sqlite3'))
+    assert data_driver.is_alive()
+    data_driver.close()
+    assert not data_driver.is_alive()
