@@ -97,6 +97,22 @@ class MessageOperations:
         self._messages.delete(ctx.project, queue, message_id,
                               claim_id=claim_id or None)
 
+    def delete_selected(self, ctx: RequestContext, queue: str,
+                        ids: Any = None, pop: Any = None,
+                        claim_ids: Any = None) -> dict | None:
+        """A bulk delete names either messages (``ids``) or a count to
+        pop, never both.
+
+        :returns: the popped messages for a pop, None for a deletion.
+        """
+        if (ids is None) == (pop is None):
+            raise errors.BadRequest('Either message ids or "pop" must be '
+                                    'given, not both.')
+        if pop is not None:
+            return self.pop(ctx, queue, pop)
+        self.delete_many(ctx, queue, ids, claim_ids=claim_ids)
+        return None
+
     def delete_many(self, ctx: RequestContext, queue: str, ids: Any,
                     claim_ids: Any = None) -> None:
         """Delete the listed messages at once; unknown ids are skipped."""

@@ -155,15 +155,10 @@ def _message_delete(c: Call) -> Reply:
 
 
 def _message_delete_many(c: Call) -> Reply:
-    ids, pop = c.args.get('message_ids'), c.args.get('pop')
-    if (ids is None) == (pop is None):
-        raise errors.BadRequest('Either "message_ids" or "pop" must be '
-                                'given, not both.')
-    if pop is not None:
-        return 200, c.api.messages.pop(c.ctx, c.args['queue_name'], pop)
-    c.api.messages.delete_many(c.ctx, c.args['queue_name'], ids,
-                               claim_ids=c.args.get('claim_ids'))
-    return 204, {}
+    popped = c.api.messages.delete_selected(
+        c.ctx, c.args['queue_name'], ids=c.args.get('message_ids'),
+        pop=c.args.get('pop'), claim_ids=c.args.get('claim_ids'))
+    return (204, {}) if popped is None else (200, popped)
 
 
 def _claim_create(c: Call) -> Reply:

@@ -44,19 +44,15 @@ class Collection(base.Resource):
 
     def on_delete(self, req: falcon.Request, resp: falcon.Response,
                   queue_name: str) -> None:
-        ctx = req.context.ctx
-        ids = request.list_param(req, 'ids')
-        pop = request.int_param(req, 'pop')
-        if (ids is None) == (pop is None):
-            raise errors.BadRequest('Either "ids" or "pop" must be given, '
-                                    'not both.')
-        if pop is not None:
-            base.respond(resp, self.api.messages.pop(ctx, queue_name, pop))
-            return
-        self.api.messages.delete_many(
-            ctx, queue_name, ids,
+        popped = self.api.messages.delete_selected(
+            req.context.ctx, queue_name,
+            ids=request.list_param(req, 'ids'),
+            pop=request.int_param(req, 'pop'),
             claim_ids=request.list_param(req, 'claim_ids'))
-        resp.status = falcon.HTTP_204
+        if popped is None:
+            resp.status = falcon.HTTP_204
+        else:
+            base.respond(resp, popped)
 
 
 class Item(base.Resource):
