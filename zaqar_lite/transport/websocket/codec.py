@@ -13,7 +13,7 @@ from typing import Any
 
 import msgpack
 
-INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
+from zaqar_lite.transport import strict_json
 
 
 class DecodeError(ValueError):
@@ -38,21 +38,9 @@ def encode(doc: Any, is_binary: bool) -> bytes:
                       ensure_ascii=False).encode('utf-8')
 
 
-def _int64(text: str) -> int:
-    value = int(text)
-    if not INT64_MIN <= value <= INT64_MAX:
-        raise ValueError('integer %s does not fit in 64 bits' % text)
-    return value
-
-
-def _no_constant(name: str):
-    raise ValueError('%s is not JSON' % name)
-
-
 def _decode_json(payload: bytes) -> Any:
     try:
-        return json.loads(payload.decode('utf-8'), parse_int=_int64,
-                          parse_constant=_no_constant)
+        return strict_json.loads(payload.decode('utf-8'))
     except (ValueError, RecursionError) as exc:
         raise DecodeError("Can't decode text (JSON) request. %s: %s"
                           % (type(exc).__name__, exc)) from None
@@ -90,7 +78,7 @@ def _outside_json(doc: Any) -> str | None:
                 value, str):
             continue
         elif isinstance(value, int):
-            if not INT64_MIN <= value <= INT64_MAX:
+            if not strict_json.fits_int64(value):
                 return 'Integer %d does not fit in 64 bits.' % value
         elif isinstance(value, float):
             if not math.isfinite(value):

@@ -1,42 +1,16 @@
 """Reading HTTP requests: JSON bodies and query parameters, strictly."""
 
 import json
-import math
 import re
 from typing import Any
 
 import falcon
 
 from zaqar_lite.api import errors
+from zaqar_lite.transport import strict_json
 
-INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
 FORM_TYPE = 'application/x-www-form-urlencoded'
 _INTEGER = re.compile(r'-?[0-9]+\Z')
-
-
-def _int64(text: str) -> int:
-    value = int(text)
-    if not INT64_MIN <= value <= INT64_MAX:
-        raise ValueError('integer out of range')
-    return value
-
-
-def _finite(text: str) -> float:
-    # 1e400 parses as infinity, which JSON cannot carry back out.
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError('number out of range')
-    return value
-
-
-def _no_constant(name: str):
-    raise ValueError('%s is not JSON' % name)
-
-
-#: One strict decoder for every body (json.loads with hooks would build a
-#: new decoder per call).
-_DECODER = json.JSONDecoder(parse_int=_int64, parse_float=_finite,
-                            parse_constant=_no_constant)
 
 
 def media_type(req: falcon.Request) -> str:
@@ -81,7 +55,7 @@ def _decode(data: bytes) -> Any:
     try:
         # UTF-16/32 bodies are valid JSON too: detect as json.loads does.
         text = data.decode(json.detect_encoding(data), 'surrogatepass')
-        doc = _DECODER.decode(text)
+        doc = strict_json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise errors.InvalidBody('Malformed JSON, or a number out of range '
                                  '(integers must fit in 64 bits): %s'

@@ -25,7 +25,7 @@ def test_text_frames_are_utf8_json():
 @pytest.mark.parametrize('payload', [
     b'', b'{', b'\xff{}', b'{"a": NaN}', b'{"a": -Infinity}',
     b'[' * 100000, b'{"a": 9223372036854775808}',
-    b'{"a": -9223372036854775809}',
+    b'{"a": -9223372036854775809}', b'{"a": 1e400}',
 ])
 def test_bad_json_is_a_decode_error(payload):
     with pytest.raises(codec.DecodeError, match="Can't decode text"):
