@@ -317,3 +317,22 @@ def test_claims_pops_and_pages_skip_a_backlog_of_delayed_messages(
     clock.advance(900)
     # Once their delay is over they come first again, in FIFO order.
     assert utils.listed(driver, limit=20)[:501] == delayed + ready[:1]
+
+
+def test_a_full_redis_refuses_whole_posts_and_lets_consumers_drain(driver):
+    posted = utils.post(driver, 30)
+    client = driver.connection.client
+    client.config_set('maxmemory-policy', 'noeviction')
+    client.config_set('maxmemory', 1)   # over the limit at once
+    try:
+        with pytest.raises(errors.ServiceUnavailable):
+            utils.post(driver, 10, first=30)
+        assert utils.listed(driver) == posted   # nothing of the batch
+        claim_id, claimed = driver.claims.create(PROJECT, QUEUE, 60, 60, 10)
+        driver.messages.bulk_delete(PROJECT, QUEUE,
+                                    [m['id'] for m in claimed], [claim_id])
+        assert len(driver.messages.pop(PROJECT, QUEUE, 10)) == 10
+        assert utils.listed(driver) == posted[20:]
+    finally:
+        client.config_set('maxmemory', 0)
+    assert len(utils.post(driver, 10)) == 10

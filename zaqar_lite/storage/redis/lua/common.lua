@@ -27,6 +27,15 @@ local function backstop(key, until_)
   redis.call('EXPIRE', key, math.max(1, math.ceil(until_ - NOW)) + BACKSTOP)
 end
 
+-- Fail with Redis's OOM error, before anything is written, when Redis is
+-- over maxmemory. Redis checks memory only at a script's first write that
+-- may grow it, and gc() writes first without that check: a script that
+-- grows the store calls this before gc(). SETRANGE of nothing on a
+-- missing key is such a write, and it writes nothing.
+local function refuse_if_full()
+  redis.call('SETRANGE', Q .. ':full-probe', 0, '')
+end
+
 -- The state of a message, or nil when it is gone.
 local function load(id)
   local f = redis.call('HMGET', mkey(id), 's', 'c', 't', 'd', 'k', 'ci',

@@ -1,5 +1,6 @@
 -- Post a batch: ARGV now, project, queue, client_id, then per message
 -- id, body, ttl, delay. All of the batch or (on a bad argument) none.
+refuse_if_full()  -- a full Redis refuses the batch (503)
 gc(20)
 ensure_queue(ARGV[2], ARGV[3], '{}')
 local n = (#ARGV - 4) / 4
