@@ -28,11 +28,13 @@ import dataclasses
 import doctest
 import os
 import pathlib
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 import psutil
@@ -59,8 +61,10 @@ READY = {
 }
 _UWSGI_SPAWNED = re.compile(r'spawned uWSGI worker (\d+) \(pid: (\d+)')
 _UWSGI_SERVING = re.compile(r'Worker (\d+) \(pid (\d+)\) serving')
-_BLOCK = re.compile(r'^( *)\.\. code-block:: console\n((?:\1 +:.*\n)*)\n'
-                    r'((?:\1 +.*\n|\n)+)', re.MULTILINE)
+_BLOCK = r'^( *)\.\. code-block:: %s\n((?:\1 +:.*\n)*)\n((?:\1 +.*\n|\n)+)'
+#: The quick start and the test command: CI runs the latter as it is.
+QUICK_START = 'pip install . && zaqar-lite-server'
+TEST_COMMAND = 'pip install tox && tox'
 _IGNORED_COPY = shutil.ignore_patterns(
     '.git', '.tox', 'var', '__pycache__', '*.egg-info', '.pytest_cache')
 
@@ -74,10 +78,11 @@ class Command:
     line: int
 
 
-def console_blocks(text: str) -> list[tuple[int, str]]:
-    """(line number, dedented body) of every console block in rST text."""
+def code_blocks(text: str, language: str) -> list[tuple[int, str]]:
+    """(line number, dedented body) of every ``code-block`` of a language
+    in rST text."""
     blocks = []
-    for match in _BLOCK.finditer(text):
+    for match in re.finditer(_BLOCK % language, text, re.MULTILINE):
         lines = match.group(3).rstrip('\n').split('\n')
         indent = min(len(x) - len(x.lstrip()) for x in lines if x.strip())
         first = text.count('\n', 0, match.start(3)) + 1
@@ -88,7 +93,7 @@ def console_blocks(text: str) -> list[tuple[int, str]]:
 def commands(text: str) -> list[Command]:
     """The commands of every console block of a page, in order."""
     found = []
-    for first, body in console_blocks(text):
+    for first, body in code_blocks(text, 'console'):
         current = None
         for offset, line in enumerate(body.split('\n')):
             if line.startswith('$ '):
@@ -122,15 +127,28 @@ def matches(want: str, got: str) -> bool:
 
 class Shell:
     """One bash process fed command by command, with the servers that the
-    commands started in the background."""
+    commands started in the background.
 
-    def __init__(self, cwd: pathlib.Path, env: dict) -> None:
+    :param ports: ``{documented port: free port}`` for its commands.
+    """
+
+    def __init__(self, cwd: pathlib.Path, env: dict,
+                 ports: dict[int, int]) -> None:
+        self.ports = ports
         self.process = subprocess.Popen(
             ['bash', '--noprofile', '--norc'], cwd=cwd, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, bufsize=1)
         self.background: list[psutil.Process] = []
         self._last_bg = 0
+        # Lines come through a thread, so that a hung command times out.
+        self._lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
 
     def run(self, text: str) -> tuple[int, str]:
         """Run ``text``; (exit status, output). Background pids are kept.
@@ -141,23 +159,36 @@ class Shell:
         self.process.stdin.flush()
         output = []
         deadline = time.monotonic() + COMMAND_TIMEOUT
-        for line in self.process.stdout:
+        while True:
+            try:
+                line = self._lines.get(timeout=deadline - time.monotonic())
+            except (queue.Empty, ValueError):
+                raise AssertionError('no end within %g s: %s'
+                                     % (COMMAND_TIMEOUT, ''.join(output)))
+            if line is None:
+                raise AssertionError('bash exited: %s' % ''.join(output))
             if line.startswith(token):
-                status, last_bg = map(int, line.split()[1:])
-                if last_bg != self._last_bg:
-                    self._last_bg = last_bg
-                    self.background.append(psutil.Process(last_bg))
-                return status, ''.join(output).rstrip('\n')
+                return self._finish(line, output)
             output.append(line)
-            assert time.monotonic() < deadline, 'command timed out'
-        raise AssertionError('bash exited: %s' % ''.join(output))
+
+    def _finish(self, end: str, output: list[str]) -> tuple[int, str]:
+        """Status and output of a command from its end line."""
+        status, last_bg = map(int, end.split()[1:])
+        if last_bg != self._last_bg:
+            self._last_bg = last_bg
+            self.background.append(psutil.Process(last_bg))
+        return status, ''.join(output).rstrip('\n')
 
     def close(self) -> None:
         """Stop every server started, and its children; then bash."""
         for process in reversed(self.background):
             stop(process)
         self.process.stdin.close()
-        self.process.wait(STOP_TIMEOUT)
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:  # a command that never ended
+            self.process.kill()
+            self.process.wait()
 
 
 def stop(process: psutil.Process) -> None:
@@ -176,7 +207,7 @@ def stop(process: psutil.Process) -> None:
 def logs(process: psutil.Process) -> str:
     """What a background process wrote to its stdout and stderr files."""
     texts = []
-    for fd in sorted({1, 2}):
+    for fd in (1, 2):
         link = '/proc/%d/fd/%d' % (process.pid, fd)
         try:
             if os.path.isfile(link):
@@ -205,11 +236,10 @@ def program_of(text: str) -> str:
     return os.path.basename(words[0]) if words else ''
 
 
-def run_command(shell: Shell, command: Command,
-                ports: dict[int, int]) -> None:
+def run_command(shell: Shell, command: Command) -> None:
     """Run one documented command and check its status and output."""
-    text, want = move_ports(command.text, ports), move_ports(
-        command.want, ports)
+    text = move_ports(command.text, shell.ports)
+    want = move_ports(command.want, shell.ports)
     program = program_of(text)
     where = 'line %d: $ %s' % (command.line, command.text)
     deadline = time.monotonic() + SETTLE_TIMEOUT
@@ -275,29 +305,48 @@ def scratch_env(root: pathlib.Path) -> dict:
     return env
 
 
-@pytest.mark.parametrize('page', PAGES)
-def test_every_command_runs_as_documented(page, tmp_path):
-    cmds = commands((REPO / page).read_text())
-    if not cmds:
-        pytest.skip('%s has no console session' % page)
+@pytest.fixture
+def shell(tmp_path):
+    """A bash in a scratch copy of the repository, with free ports for
+    the documented ones; its servers are stopped afterwards."""
     ports = {port: servers.free_port() for port in DOCUMENTED_PORTS}
     (tmp_path / 'home').mkdir()
     shutil.copytree(REPO, tmp_path / 'repo', ignore=_IGNORED_COPY)
     port_shims(tmp_path / 'bin', ports)
-    shell = Shell(tmp_path / 'repo', scratch_env(tmp_path))
+    running = Shell(tmp_path / 'repo', scratch_env(tmp_path), ports)
     try:
-        for command in cmds:
-            run_command(shell, command, ports)
+        yield running
     finally:
-        shell.close()
+        running.close()
+
+
+@pytest.mark.parametrize('page', PAGES)
+def test_every_command_runs_as_documented(page, shell):
+    cmds = commands((REPO / page).read_text())
+    if not cmds:
+        pytest.skip('%s has no console session' % page)
+    for command in cmds:
+        run_command(shell, command)
+
+
+def test_quick_start_serves_the_client_example(shell):
+    """The quick start's server (``pip install .`` is what tox does)
+    answers the README's python-zaqarclient example as it says."""
+    readme = (REPO / 'README.rst').read_text()
+    server = QUICK_START.split(' && ')[1]
+    (_line, example), = code_blocks(readme, 'python')
+    script = "python - <<'EOF'\n%s\nEOF" % example
+    for command in [Command(server + ' 2>err.log &', '', 0),
+                    Command(script, "{'task': 'resize', 'image': 42}\n", 0)]:
+        run_command(shell, command)
 
 
 def test_front_door_commands_are_the_ones_ci_runs():
     readme = (REPO / 'README.rst').read_text()
     ci = (REPO / '.ci' / 'run').read_text()
-    assert '\n    pip install . && zaqar-lite-server\n' in readme
-    assert '\n    pip install tox && tox\n' in readme
-    assert '\npip install tox && tox\n' in ci
+    assert '\n    %s\n' % QUICK_START in readme
+    assert '\n    %s\n' % TEST_COMMAND in readme
+    assert '\n%s\n' % TEST_COMMAND in ci
 
 
 def test_pages_are_valid_restructuredtext():
