@@ -6,7 +6,9 @@ serves again by itself, and everything it acknowledged before is there
 (Redis configured as the README recommends: appendonly with fsync always).
 A Redis that stops answering costs a request ``socket_timeout`` seconds
 and a 503, never a reply meant for another request. A report asked for
-during an outage is complete and shows no password.
+during an outage is complete and shows no password. A full Redis
+(``maxmemory-policy noeviction``) refuses posts with the same 503 and
+lets consumers drain it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import threading
 from typing import Any
 
 import pytest
+import redis as redis_py
 
 from tests import redis_server as redis_testing
 from tests.functional import servers
@@ -224,3 +227,25 @@ def test_report_during_an_outage_is_complete_and_masks_the_password(
         'Transport'.center(64), 1)[0]
     assert 'ServiceUnavailable' in queues  # the section says what failed
     assert password not in report
+
+
+def test_full_redis_refuses_posts_with_503_and_consumers_drain_it(
+        server, redis):
+    posted = post(server, 'full', list(range(20)))
+    admin = redis_py.Redis.from_url(redis.uri)
+    admin.config_set('maxmemory-policy', 'noeviction')
+    admin.config_set('maxmemory', 1)  # over the limit at once
+    try:
+        status, error = call(server, 'POST', '/v2/queues/full/messages',
+                             {'messages': [{'body': 'too much'}]})
+        assert (status, error) == (503, UNAVAILABLE)
+        status, claim = call(server, 'POST', '/v2/queues/full/claims'
+                             '?limit=10', {'ttl': 60, 'grace': 60})
+        assert status == 201, claim
+        for message in claim['messages']:
+            assert call(server, 'DELETE', message['href'])[0] == 204
+        assert listed_ids(server, 'full') == posted[10:]
+    finally:
+        admin.config_set('maxmemory', 0)
+        admin.close()
+    assert len(post(server, 'full', ['room again'])) == 1
