@@ -97,7 +97,8 @@ def cluster(session_redis, tmp_path_factory) -> list[servers.ZaqarServer]:
 
 @pytest.fixture
 def clients(cluster, project):
-    """``make(server_index, project=project)``: clients closed after."""
+    """``make(server_index, as_project=None)``: a client of that server
+    (as the test's project unless told), closed after the test."""
     made = []
 
     def make(index: int, as_project: Optional[str] = None) -> Client:
