@@ -81,7 +81,6 @@ def collect(loop: asyncio.AbstractEventLoop) -> list[dict]:
         raw = _snapshot_in_loop(loop)
     else:
         raw = _snapshot(loop)
-    entries = [{'name': name, 'state': state,
-                'stack': [stacks.frame_data(*f) for f in frames]}
+    entries = [{'name': name, 'state': state, 'stack': frames}
                for name, state, frames in sorted(raw)]
     return stacks.group(entries)

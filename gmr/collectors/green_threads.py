@@ -27,5 +27,5 @@ def collect() -> list[dict]:
         frame = obj.gr_frame
         if frame is None:
             continue
-        entries.append({'id': hex(id(obj)), 'stack': stacks.walk_back(frame)})
+        entries.append({'id': hex(id(obj)), 'stack': stacks.raw_stack(frame)})
     return stacks.group(entries)

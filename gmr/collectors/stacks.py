@@ -12,30 +12,41 @@ def frame_data(filename: str, lineno: int, function: str) -> dict:
             'code': code}
 
 
-def walk_back(frame: Optional[types.FrameType]) -> list[dict]:
-    """The stack ending at ``frame``, outermost call first."""
+def raw_stack(frame: Optional[types.FrameType]) -> tuple:
+    """``(path, line, function)`` of each frame ending at ``frame``,
+    outermost call first; cheap (no source lines read)."""
     raw = []
     while frame is not None:
         raw.append((frame.f_code.co_filename, frame.f_lineno,
                     frame.f_code.co_name))
         frame = frame.f_back
-    return [frame_data(*item) for item in reversed(raw)]
+    return tuple(reversed(raw))
+
+
+def resolve(raw: Iterable[tuple]) -> list[dict]:
+    """Frames as plain data, with their source lines."""
+    return [frame_data(*item) for item in raw]
+
+
+def walk_back(frame: Optional[types.FrameType]) -> list[dict]:
+    """The stack ending at ``frame``, outermost call first."""
+    return resolve(raw_stack(frame))
 
 
 def group(entries: Iterable[dict], key: str = 'stack') -> list[dict]:
-    """Group entries with identical ``key`` stacks, largest group first.
+    """Group entries with identical raw ``key`` stacks, largest first.
 
     Each group is ``{'count': n, 'members': [entry minus stack, ...],
     'stack': [...]}``; 200 green threads parked on one line become one
-    group of 200 instead of 200 copies of the same stack.
+    group of 200 instead of 200 copies of the same stack. Source lines are
+    read once per group, not once per entry.
     """
     groups: dict = {}
     for entry in entries:
-        stack = entry[key]
-        signature = tuple((f['path'], f['line'], f['function'])
-                          for f in stack)
-        slot = groups.setdefault(signature, {'count': 0, 'members': [],
-                                             'stack': stack})
+        signature = tuple(entry[key])
+        slot = groups.setdefault(signature, {'count': 0, 'members': []})
         slot['count'] += 1
         slot['members'].append({k: v for k, v in entry.items() if k != key})
-    return sorted(groups.values(), key=lambda g: -g['count'])
+    result = [dict(slot, stack=resolve(signature))
+              for signature, slot in groups.items()]
+    return sorted(result, key=lambda g: -g['count'])
