@@ -65,4 +65,5 @@ class Client:
         return resp.status, doc, resp
 
     def close(self) -> None:
+        """Close the connection."""
         self._conn.close()

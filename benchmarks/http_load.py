@@ -51,6 +51,7 @@ class Row:
 
 
 def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
+    """The command line (``argv``, or ``sys.argv`` when None)."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--duration', type=float, default=5.0,
                         help='measured seconds per scenario (default 5)')
@@ -125,6 +126,7 @@ class Bench:
         return row
 
     def run_ping(self, clients: int) -> None:
+        """``GET /v2/ping``: the reference of the ratios."""
         factory = functools.partial(workers.Ping, queue='')
         outcome = self._run([factory] * clients)
         row = self._row('ping', str(clients), outcome, 'ping')
@@ -134,11 +136,13 @@ class Bench:
                                            / outcome.server_cpu)
 
     def run_versions(self, clients: int) -> None:
+        """``GET /``: the HTTP stack without any storage call."""
         factory = functools.partial(workers.Versions, queue='')
         self._row('GET / (no storage)', str(clients),
                   self._run([factory] * clients), 'versions')
 
     def run_post(self, clients: int) -> None:
+        """Batches posted by ``clients`` clients, a queue each."""
         factories = [functools.partial(workers.Poster, queue='post-%d-%d'
                                        % (clients, n),
                                        batch=self.args.batch)
@@ -148,6 +152,7 @@ class Bench:
                   outcome, 'post', clients)
 
     def run_mix(self) -> None:
+        """Producers and consumers on one queue, then the audit."""
         a = self.args
         queue = 'mix'
         producer = functools.partial(workers.Producer, queue=queue,
@@ -167,6 +172,7 @@ class Bench:
         self.audit = mix.audit(outcome.extras, drained, left)
 
     def run_all(self) -> None:
+        """The scenarios chosen by ``--scenarios``, in order."""
         chosen = self.args.scenarios.split(',')
         counts = [int(n) for n in self.args.clients.split(',')]
         mixed = self.args.producers + self.args.consumers

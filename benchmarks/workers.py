@@ -32,9 +32,11 @@ class Worker:
         self.batch = batch
 
     def step(self) -> None:
+        """Send one unit of work."""
         raise NotImplementedError
 
     def extra(self) -> dict:
+        """What the run needs after the workers stop (picklable)."""
         return {}
 
     def _expect(self, status: int, *wanted: int) -> bool:
