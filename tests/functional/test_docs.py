@@ -295,7 +295,8 @@ def scratch_env(root: pathlib.Path) -> dict:
     """The environment of a page's shell: a home of its own, the port
     shims and the interpreter's scripts first in PATH."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('OS_', 'UWSGI_', 'ZAQAR_LITE_'))}
+           if not k.startswith(('OS_', 'UWSGI_', 'ZAQAR_LITE_'))
+           and k not in ('COLUMNS', 'LINES')}  # --help: 80 columns
     path = [str(root / 'bin'), os.path.dirname(sys.executable),
             env.get('PATH', '')]
     env.update({
