@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import functools
 import pathlib
+import signal
 import sys
 import tempfile
 import uuid
@@ -236,9 +237,16 @@ def print_report(bench: Bench, out=sys.stdout) -> bool:
     return all(met)
 
 
+def _exit_on_signal(signum: int, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Run every scenario; 1 if the mix lost or repeated a message."""
     args = parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so that the server started is stopped
+    # and the scratch directory removed.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     with open_target(args) as target:
         bench = Bench(args, target)
         bench.run_all()

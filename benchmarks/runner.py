@@ -110,8 +110,14 @@ def run(factories: list[WorkerFactory], url: str, project: str,
         for index, factory in enumerate(factories)]
     for runner in runners:
         runner.start()
-    server_cpu, host_cpu = _cpu_during(server_pid, window)
-    reports = [out.get(timeout=RESULT_TIMEOUT) for _ in runners]
+    try:
+        server_cpu, host_cpu = _cpu_during(server_pid, window)
+        reports = [out.get(timeout=RESULT_TIMEOUT) for _ in runners]
+    except BaseException:  # interrupted: no client outlives the run
+        for runner in runners:
+            if hasattr(runner, 'terminate') and runner.is_alive():
+                runner.terminate()
+        raise
     for runner in runners:
         runner.join(RESULT_TIMEOUT)
     return Outcome(

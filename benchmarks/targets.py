@@ -38,10 +38,20 @@ class Target:
 def wsgi(workdir: pathlib.Path) -> Iterator[Target]:
     """One ``zaqar-lite-server`` in wsgi mode (eventlet + SQLite)."""
     server = servers.ZaqarServer(workdir / 'wsgi')
-    with server:
+    try:
+        server.start()
+    except BaseException:
+        # Not ready in time (a busy machine): it may still come up later,
+        # and nothing else would ever stop it.
+        if server.process is not None and server.process.poll() is None:
+            server.kill()
+        raise
+    try:
         yield Target(url=server.url, pid=server.process.pid,
                      description='zaqar-lite-server, wsgi mode, SQLite '
                                  '(%s)' % server.database)
+    finally:
+        server.stop()
 
 
 @contextlib.contextmanager
