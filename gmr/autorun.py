@@ -29,11 +29,13 @@ def _faulthandler_file(reporter: reporter_mod.Reporter,
 
 
 def _ignore_sigusr2() -> None:
-    """Under uWSGI, make SIGUSR2 harmless (its default action kills).
+    """Make SIGUSR2 harmless where it triggers nothing (its default
+    action kills the process).
 
-    An operator used to ``kill -USR2`` must not take the server down by
-    sending it to the master: the disposition is "ignore" (no Python
-    handler), inherited by the workers uWSGI forks.
+    An operator used to ``kill -USR2`` must not take the server down when
+    reports are triggered otherwise (under uWSGI, or with a trigger file):
+    the disposition is "ignore" (no Python handler), inherited by the
+    workers uWSGI forks.
     """
     try:
         signal.signal(signal.SIGUSR2, signal.SIG_IGN)
@@ -44,7 +46,7 @@ def _ignore_sigusr2() -> None:
 def _install_trigger(reporter: reporter_mod.Reporter, group: Any,
                      start: bool) -> None:
     """File trigger if configured; else SIGUSR2, except under uWSGI."""
-    if reporter.run_mode == 'uwsgi':
+    if reporter.run_mode == 'uwsgi' or group.file_event_handler:
         _ignore_sigusr2()
     if group.file_event_handler:
         _install_file(reporter, group, start)

@@ -389,8 +389,6 @@ def test_usr2_with_file_trigger_writes_no_report(file_triggered):
     assert OPENING not in server.stderr()
 
 
-@pytest.mark.xfail(strict=True, reason='with file_event_handler set, '
-                   'SIGUSR2 keeps its default action and kills the server')
 def test_file_trigger_turns_usr2_off_without_killing(file_triggered):
     server, log_dir, trigger = file_triggered
     server.signal(signal.SIGUSR2)

@@ -58,7 +58,8 @@ def test_default_is_sigusr2_installed_once(reporter):
 def test_file_event_handler_replaces_the_signal(reporter, tmp_path):
     _setup(reporter, _conf(file_event_handler=str(tmp_path / 'trigger')))
     assert [type(t) for t in reporter.triggers] == [file_trigger.FileTrigger]
-    assert signal.getsignal(signal.SIGUSR2) == signal.SIG_DFL
+    # No handler, and not the default action either (which kills).
+    assert signal.getsignal(signal.SIGUSR2) == signal.SIG_IGN
 
 
 def test_uwsgi_without_trigger_file_warns_and_ignores_sigusr2(
