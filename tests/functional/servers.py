@@ -102,7 +102,13 @@ class ZaqarServer:
                 stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr,
                 cwd=self.workdir, env=dict(os.environ, XDG_DATA_HOME=str(
                     self.workdir / 'xdg')))
-        wait_for(self._ready, START_TIMEOUT, 'zaqar-lite-server to serve')
+        try:
+            wait_for(self._ready, START_TIMEOUT, 'zaqar-lite-server to serve')
+        except BaseException:
+            # __exit__ never runs when start() fails: stop it here.
+            self.process.kill()
+            self.process.wait()
+            raise
         return self
 
     def _ready(self) -> bool:
