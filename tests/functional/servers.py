@@ -9,6 +9,7 @@ waits until the API answers, and stops it (SIGTERM, then SIGKILL).
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import pathlib
 import signal
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import time
 import uuid
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 15.0
@@ -161,6 +162,20 @@ def headers(project: str = 'test-project',
     """The headers every v2 request needs."""
     return {'Client-ID': client_id or str(uuid.uuid4()),
             'X-Project-ID': project, 'Content-Type': 'application/json'}
+
+
+def call(port: int, method: str, path: str, project: str = 'test-project',
+         body: Any = None, timeout: float = 15) -> tuple[int, Any]:
+    """One request on a connection of its own: (status, JSON or None)."""
+    conn = http.client.HTTPConnection('127.0.0.1', port, timeout=timeout)
+    try:
+        conn.request(method, path, headers=headers(project),
+                     body=None if body is None else json.dumps(body))
+        resp = conn.getresponse()
+        raw = resp.read()
+        return resp.status, json.loads(raw) if raw else None
+    finally:
+        conn.close()
 
 
 def ping(port: int) -> int:

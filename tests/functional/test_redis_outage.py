@@ -14,8 +14,6 @@ lets consumers drain it.
 from __future__ import annotations
 
 import concurrent.futures
-import http.client
-import json
 import signal
 import threading
 from typing import Any
@@ -51,16 +49,8 @@ def server(redis, tmp_path) -> servers.ZaqarServer:
 
 def call(server: servers.ZaqarServer, method: str, path: str,
          body: Any = None, project: str = 'outage') -> tuple[int, Any]:
-    """One request on a connection of its own: (status, JSON or None)."""
-    conn = http.client.HTTPConnection('127.0.0.1', server.port, timeout=15)
-    try:
-        conn.request(method, path, headers=servers.headers(project),
-                     body=None if body is None else json.dumps(body))
-        resp = conn.getresponse()
-        raw = resp.read()
-        return resp.status, json.loads(raw) if raw else None
-    finally:
-        conn.close()
+    """One request as project ``outage``: (status, JSON or None)."""
+    return servers.call(server.port, method, path, project, body)
 
 
 def post(server: servers.ZaqarServer, queue: str, bodies: list) -> list[str]:

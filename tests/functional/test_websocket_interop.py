@@ -1,7 +1,6 @@
 """The websocket server with others: HTTP on the same data, and
 python-zaqarclient's websocket transport."""
 
-import http.client
 import json
 import uuid
 
@@ -26,15 +25,7 @@ def pair(tmp_path_factory):
 
 
 def _http(server, method, path, project, body=None):
-    conn = http.client.HTTPConnection('127.0.0.1', server.port, timeout=10)
-    try:
-        conn.request(method, path, headers=servers.headers(project),
-                     body=None if body is None else json.dumps(body))
-        resp = conn.getresponse()
-        data = resp.read()
-        return resp.status, json.loads(data) if data else None
-    finally:
-        conn.close()
+    return servers.call(server.port, method, path, project, body)
 
 
 def test_a_message_posted_over_http_is_seen_over_the_websocket(pair,

@@ -14,20 +14,7 @@ from oslo_config import cfg
 
 from zaqar_lite import conf as zaqar_conf
 from zaqar_lite.storage import base
-
-
-class FakeClock:
-    """A clock that only moves when told: ``clock()`` is the time."""
-
-    def __init__(self, start: float = 1_800_000_000.0):
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward by ``seconds``."""
-        self.now += seconds
+from tests.clock import FakeClock
 
 
 def sqlite_conf(path: pathlib.Path, busy_timeout: float = 30.0,

@@ -12,6 +12,7 @@ import falcon.testing
 import pytest
 from oslo_config import cfg
 
+from tests.clock import FakeClock
 from tests.unit.transport.wsgi import httptest
 from zaqar_lite import bootstrap
 from zaqar_lite.api.v2 import API
@@ -21,8 +22,8 @@ from zaqar_lite.transport.wsgi.app import create_app
 
 
 @pytest.fixture
-def clock() -> httptest.FakeClock:
-    return httptest.FakeClock()
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 SHM = '/dev/shm'

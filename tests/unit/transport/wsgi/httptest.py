@@ -12,20 +12,6 @@ from zaqar_lite.storage import base
 JSON_PATCH = 'application/openstack-messaging-v2.0-json-patch'
 
 
-class FakeClock:
-    """A clock that only moves when told: ``clock()`` is the time."""
-
-    def __init__(self, start: float = 1_800_000_000.0):
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward by ``seconds``."""
-        self.now += seconds
-
-
 class Client:
     """Requests of one project and one client id, as python-zaqarclient
     sends them (dashless Client-ID, ``Content-Type: application/json``)."""
