@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 import json
-import uuid
+import os
+import time
 from typing import Optional
 
 from zaqar_lite.storage import base
@@ -32,13 +33,26 @@ _POP = 'DELETE FROM messages WHERE seq IN (%s) RETURNING %s' % (
     rows.FREE_SEQS, rows.COLUMNS)
 
 
+def new_ids(count: int) -> list[str]:
+    """``count`` new message ids: 32 hex digits, time-ordered.
+
+    14 hex digits of the clock in microseconds, then 72 random bits: ids
+    stay unguessable and unique, and consecutive posts append to the
+    right edge of the unique id index instead of touching a random page
+    of it per message (with uuid4, twice the WAL pages per post).
+    """
+    prefix = '%014x' % (time.time_ns() // 1000)
+    noise = os.urandom(9 * count).hex()
+    return [prefix + noise[i:i + 18] for i in range(0, 18 * count, 18)]
+
+
 class MessageController(base.MessageBase):
     """Messages stored in the ``messages`` table."""
 
     def post(self, project: str, queue: str, messages: list[dict],
              client_id: str) -> list[str]:
         now = self.now()
-        ids = [uuid.uuid4().hex for _ in messages]
+        ids = new_ids(len(messages))
         values = [(mid, project, queue, client_id, rows.dump(msg['body']),
                    int(msg['ttl']), now, now + int(msg['ttl']),
                    now + int(msg.get('delay') or 0))
