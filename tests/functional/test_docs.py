@@ -37,6 +37,7 @@ import sys
 import threading
 import time
 import uuid
+
 import psutil
 import pytest
 
@@ -236,22 +237,29 @@ def program_of(text: str) -> str:
     return os.path.basename(words[0]) if words else ''
 
 
+def read_only(text: str) -> bool:
+    """Whether a command only reads (so running it again is harmless)."""
+    first = text.split('\n')[0]
+    return (program_of(text) in READ_ONLY and '>' not in first
+            and ' -i' not in first)
+
+
 def run_command(shell: Shell, command: Command) -> None:
     """Run one documented command and check its status and output."""
     text = move_ports(command.text, shell.ports)
     want = move_ports(command.want, shell.ports)
-    program = program_of(text)
     where = 'line %d: $ %s' % (command.line, command.text)
     deadline = time.monotonic() + SETTLE_TIMEOUT
     while True:
         status, got = shell.run(text)
         if status == 0 and matches(want, got):
             break
-        if program not in READ_ONLY or time.monotonic() > deadline:
+        if not read_only(text) or time.monotonic() > deadline:
             pytest.fail('%s\nexit status %d, output:\n%s\nexpected:\n%s'
                         % (where, status, got, want))
         time.sleep(0.1)
     if text.rstrip().endswith('&'):
+        program = program_of(text)
         assert program in READY or program == 'uwsgi', where
         servers.wait_for(lambda: serving(shell.background[-1], program),
                          START_TIMEOUT, where)
@@ -340,6 +348,27 @@ def test_quick_start_serves_the_client_example(shell):
     for command in [Command(server + ' 2>err.log &', '', 0),
                     Command(script, "{'task': 'resize', 'image': 42}\n", 0)]:
         run_command(shell, command)
+
+
+def test_a_session_checks_status_and_output(shell):
+    """The runner itself: output, ``...``, status and shell state count."""
+    session = """
+.. code-block:: console
+
+    $ X=8888 && echo "port $X"
+    port 8888
+    $ printf 'a\\nb\\nc\\n'
+    a
+    ...
+    $ echo "$X"
+    8888
+"""
+    for command in commands(session):
+        run_command(shell, command)
+    for text, want in [('echo hello', 'bye\n'), ('false', ''),
+                       ('echo unexpected', '')]:
+        with pytest.raises(pytest.fail.Exception):
+            run_command(shell, Command(text, want, 0))
 
 
 def test_front_door_commands_are_the_ones_ci_runs():
