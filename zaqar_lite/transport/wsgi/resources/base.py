@@ -14,9 +14,14 @@ class Resource:
         self.api = api
 
 
+#: One compact encoder: ``json.dumps`` with arguments builds a new
+#: JSONEncoder at every call.
+_ENCODER = json.JSONEncoder(separators=(',', ':'))
+
+
 def respond(resp: falcon.Response, body, status: str = falcon.HTTP_200
             ) -> None:
     """Answer ``body`` as compact JSON."""
     resp.status = status
     resp.content_type = falcon.MEDIA_JSON
-    resp.text = json.dumps(body, separators=(',', ':'))
+    resp.text = _ENCODER.encode(body)
