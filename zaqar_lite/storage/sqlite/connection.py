@@ -141,6 +141,24 @@ class Database:
             finally:
                 lock.release()
 
+    def query(self, sql: str, args=()) -> list[tuple]:
+        """The rows of one read statement, outside any transaction.
+
+        A single statement reads one consistent snapshot by itself: no
+        BEGIN, snapshot pragma and COMMIT around it (three statements
+        more per call). Busy and I/O errors are handled as in
+        ``transaction``.
+        """
+        with _unavailable():
+            return busy.retry(lambda: self._query(sql, args),
+                              self.busy_timeout)
+
+    def _query(self, sql: str, args) -> list[tuple]:
+        # fetchall runs the statement to its end, which ends its implicit
+        # read transaction at once.
+        with self._process_lock():
+            return self._connection().execute(sql, args).fetchall()
+
     def _begin(self, write: bool
                ) -> tuple[threading.Lock, sqlite3.Connection]:
         """Take the process lock and open a transaction; on failure, the

@@ -53,13 +53,13 @@ class QueueController(base.QueueBase):
                 (project, name)).fetchone() is not None
 
     def get_metadata(self, project: str, name: str) -> dict:
-        with self.driver.read() as conn:
-            row = conn.execute(
-                'SELECT metadata FROM queues WHERE project = ? AND name = ?',
-                (project, name)).fetchone()
-        if row is None:
+        # Read before every post: one statement, no transaction around it.
+        found = self.driver.db.query(
+            'SELECT metadata FROM queues WHERE project = ? AND name = ?',
+            (project, name))
+        if not found:
             raise errors.QueueDoesNotExist(name, project)
-        return json.loads(row[0])
+        return json.loads(found[0][0])
 
     def set_metadata(self, project: str, name: str, metadata: dict) -> None:
         with self.driver.write() as conn:
