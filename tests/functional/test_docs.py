@@ -24,6 +24,7 @@ whose output does not match yet is run again until it does or
 
 from __future__ import annotations
 
+import configparser
 import dataclasses
 import doctest
 import os
@@ -42,6 +43,7 @@ import psutil
 import pytest
 
 from tests.functional import servers
+from zaqar_lite import bootstrap
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 PAGES = ['README.rst'] + sorted(
@@ -377,6 +379,27 @@ def test_front_door_commands_are_the_ones_ci_runs():
     assert '\n    %s\n' % QUICK_START in readme
     assert '\n    %s\n' % TEST_COMMAND in readme
     assert '\n%s\n' % TEST_COMMAND in ci
+
+
+def test_configuration_examples_are_valid(tmp_path):
+    """Every ``ini`` block is a configuration zaqar-lite accepts: known
+    groups and options, each value valid for its option."""
+    blocks = [(page, line, body) for page in PAGES
+              for line, body in code_blocks((REPO / page).read_text(), 'ini')]
+    assert blocks, 'no configuration example found'
+    for page, line, body in blocks:
+        path = tmp_path / 'example.conf'
+        path.write_text(body + '\n')
+        conf = bootstrap.make_config(['--config-file', str(path)])
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read_string(body)
+        for group in parser.sections():
+            for option in parser[group]:
+                try:
+                    conf[group][option]  # values are checked when read
+                except Exception as exc:
+                    pytest.fail('%s:%d: [%s] %s: %s'
+                                % (page, line, group, option, exc))
 
 
 def test_pages_are_valid_restructuredtext():
