@@ -143,10 +143,8 @@ def _list_sql(echo: bool, include_claimed: bool,
         where.append('client_id != :client_id')
     if not include_delayed:
         where.append('visible <= :now')
-    if include_claimed:
-        where[:0] = ['project = :project', 'queue = :queue']
-    else:
-        where = ['seq IN (%s)' % rows.free_seqs(' AND '.join(where))]
+    seqs = rows.queue_seqs if include_claimed else rows.free_seqs
+    where = ['seq IN (%s)' % seqs(' AND '.join(where))]
     return 'SELECT %s FROM messages WHERE %s ORDER BY seq LIMIT :limit' % (
         rows.COLUMNS, ' AND '.join(where))
 
