@@ -69,6 +69,9 @@ class DirectorySink:
     def write(self, report: model.Report, text: str) -> str:
         """Write ``text`` to a temporary file, then rename it into place."""
         path = os.path.join(self.log_dir, self.filename(report.header))
+        # Created on demand (mode 0700), so that a missing or deleted
+        # directory costs no report.
+        os.makedirs(self.log_dir, mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.log_dir, prefix='.gmr-tmp-')
         try:
             with os.fdopen(fd, 'w', encoding='utf-8') as stream:

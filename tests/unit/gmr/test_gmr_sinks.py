@@ -70,3 +70,10 @@ def test_log_dir_option_chooses_the_sink(tmp_path):
     sink = sinks.from_log_dir(str(tmp_path))
     assert isinstance(sink, sinks.DirectorySink)
     assert sink.log_dir == str(tmp_path)
+
+
+def test_a_missing_report_directory_is_created_private(tmp_path):
+    log_dir = tmp_path / 'reports' / 'gmr'
+    path = sinks.DirectorySink(str(log_dir)).write(_report(), 'x')
+    assert open(path).read() == 'x'
+    assert stat.S_IMODE(os.stat(log_dir).st_mode) == 0o700
