@@ -157,8 +157,11 @@ class Shell:
         """Run ``text``; (exit status, output). Background pids are kept.
         """
         token = uuid.uuid4().hex
+        # In a group (same shell: variables and $! persist) reading
+        # /dev/null: a command that reads its input cannot eat the next.
         self.process.stdin.write(
-            "%s\nprintf '\\n%s %%d %%d\\n' $? \"${!:-0}\"\n" % (text, token))
+            "{ %s\n} </dev/null\nprintf '\\n%s %%d %%d\\n' $? \"${!:-0}\"\n"
+            % (text, token))
         self.process.stdin.flush()
         output = []
         deadline = time.monotonic() + COMMAND_TIMEOUT
@@ -353,7 +356,8 @@ def test_quick_start_serves_the_client_example(shell):
 
 
 def test_a_session_checks_status_and_output(shell):
-    """The runner itself: output, ``...``, status and shell state count."""
+    """The runner itself: output, ``...``, status and shell state count;
+    a command reading its input gets nothing (not the next commands)."""
     session = """
 .. code-block:: console
 
@@ -362,6 +366,7 @@ def test_a_session_checks_status_and_output(shell):
     $ printf 'a\\nb\\nc\\n'
     a
     ...
+    $ cat
     $ echo "$X"
     8888
 """
