@@ -141,7 +141,7 @@ class Reporter:
             return self.sink.write(report, self.render(report))
         except Exception as exc:
             sinks.announce('Unable to write Guru Meditation report: %s'
-                           % sections.one_line_error(exc))
+                           % sections.one_line_error(exc), level='ERROR')
             return None
 
     # The builder thread.

@@ -11,7 +11,7 @@ from gmr import _compat
 from gmr import model
 
 
-def announce(message: str) -> None:
+def announce(message: str, level: str = 'INFO') -> None:
     """One log line on the real standard error.
 
     Written straight to fd 2 rather than through ``logging``: the builder
@@ -22,7 +22,7 @@ def announce(message: str) -> None:
     stamp = '%s,%03d' % (time.strftime('%Y-%m-%d %H:%M:%S',
                                        time.localtime(now)),
                          int(now * 1000) % 1000)
-    line = '%s %d INFO gmr %s\n' % (stamp, os.getpid(), message)
+    line = '%s %d %s gmr %s\n' % (stamp, os.getpid(), level, message)
     try:
         _compat.os().write(2, line.encode('utf-8', 'replace'))
     except OSError:

@@ -211,9 +211,9 @@ BAD_FRAMES = [
     pytest.param(msgpack.packb('text'), True, 'Expected dict',
                  id='msgpack-string'),
     pytest.param(b'{"action": "queue_explode"}', False,
-                 'queue_explode is not a valid action', id='unknown-action'),
+                 '`queue_explode` is not a valid action', id='unknown-action'),
     pytest.param(msgpack.packb({'action': 7}), True,
-                 '7 is not a valid action', id='action-not-a-string'),
+                 '`7` is not a valid action', id='action-not-a-string'),
 ]
 
 

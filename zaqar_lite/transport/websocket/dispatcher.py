@@ -120,7 +120,7 @@ class Dispatcher:
         name = doc.get('action')
         action = actions.ACTIONS.get(name) if isinstance(name, str) else None
         if action is None:
-            raise errors.BadRequest('%s is not a valid action' % (name,))
+            raise errors.BadRequest('`%s` is not a valid action' % (name,))
         headers = doc.get('headers')
         if headers is None:
             headers = {}
