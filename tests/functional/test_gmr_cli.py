@@ -91,8 +91,7 @@ def test_websocket_mode_report_is_printed_whole(tmp_path):
 
 
 def test_by_pid_reads_log_dir_from_the_servers_config(tmp_path):
-    log_dir = tmp_path / 'reports'
-    log_dir.mkdir()
+    log_dir = tmp_path / 'reports'  # missing: the server makes it
     options = {'oslo_reports': {'log_dir': log_dir}}
     with servers.ZaqarServer(tmp_path, options=options) as server:
         result = gmr(server.process.pid)

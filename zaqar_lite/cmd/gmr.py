@@ -300,8 +300,10 @@ def _resolve_paths(plan: Plan) -> None:
 
 
 def _check_destination(plan: Plan) -> None:
-    """A log_dir that exists, or a server stderr that is a file."""
-    if plan.log_dir and not os.path.isdir(plan.log_dir):
+    """A log_dir that is (or will be, the server makes it) a directory,
+    or a server stderr that is a file."""
+    if plan.log_dir and os.path.lexists(plan.log_dir) and not (
+            os.path.isdir(plan.log_dir)):
         raise GmrError('the server writes reports to %s, which is not a '
                        'directory' % plan.log_dir)
     if not plan.log_dir:

@@ -373,12 +373,20 @@ def test_plan_for_file_trigger_and_log_dir_needs_no_pid(tmp_path,
                                 str(tmp_path / 'trigger'))
 
 
-def test_plan_refuses_a_log_dir_that_is_missing(tmp_path):
-    conf = write_conf(tmp_path / 'z.conf', log_dir=tmp_path / 'missing',
+def test_plan_refuses_a_log_dir_that_is_a_file(tmp_path):
+    (tmp_path / 'file').write_text('')
+    conf = write_conf(tmp_path / 'z.conf', log_dir=tmp_path / 'file',
                       file_event_handler=tmp_path / 'trigger')
     with pytest.raises(gmr_cmd.GmrError, match='not a directory'):
         gmr_cmd.make_plan(None, [conf])
     assert not (tmp_path / 'trigger').exists()  # nothing triggered
+
+
+def test_plan_accepts_a_log_dir_the_server_will_make(tmp_path):
+    conf = write_conf(tmp_path / 'z.conf', log_dir=tmp_path / 'later',
+                      file_event_handler=tmp_path / 'trigger')
+    assert gmr_cmd.make_plan(None, [conf]).log_dir == str(
+        tmp_path / 'later')
 
 
 def test_plan_without_a_running_server_is_refused(tmp_path):
