@@ -50,6 +50,14 @@ def console_script(name: str) -> str:
     return path if os.path.exists(path) else name
 
 
+def server_environment(**extra: str) -> dict:
+    """This environment without inherited ``OS_*`` variables: oslo.config
+    reads them as option values that would beat the config file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
+    env.update(extra)
+    return env
+
+
 def write_config(path: pathlib.Path, options: dict[str, dict]) -> None:
     """Write an oslo.config INI file from ``{group: {option: value}}``."""
     lines = []
@@ -101,8 +109,8 @@ class ZaqarServer:
                 [console_script('zaqar-lite-server'),
                  '--config-file', str(self.config_file)],
                 stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr,
-                cwd=self.workdir, env=dict(os.environ, XDG_DATA_HOME=str(
-                    self.workdir / 'xdg')))
+                cwd=self.workdir, env=server_environment(
+                    XDG_DATA_HOME=str(self.workdir / 'xdg')))
         try:
             wait_for(self._ready, START_TIMEOUT, 'zaqar-lite-server to serve')
         except BaseException:

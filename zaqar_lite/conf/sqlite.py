@@ -45,6 +45,9 @@ OPTS = [
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
     groups.register(conf, GROUP, OPTS)
+    # The real default, computed for this configuration, so that the
+    # service and its report show the path actually used.
+    conf.set_default('path', default_path(), group=GROUP.name)
 
 
 def list_opts():

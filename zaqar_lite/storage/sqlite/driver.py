@@ -41,7 +41,7 @@ class DataDriver(base.DataDriverBase):
         super().__init__(conf, clock)
         group = conf[sqlite_conf.GROUP.name]
         self.db = connection.Database(
-            group.path or sqlite_conf.default_path(),
+            group.path,
             synchronous=group.synchronous, busy_timeout=group.busy_timeout)
         self.db.bootstrap()
         self._queues = queues.QueueController(self)
