@@ -2,8 +2,8 @@
 
 import datetime
 import os
+import secrets
 import sys
-import tempfile
 import time
 from typing import Optional
 
@@ -67,16 +67,25 @@ class DirectorySink:
         return name
 
     def write(self, report: model.Report, text: str) -> str:
-        """Write ``text`` to a temporary file, then rename it into place."""
-        path = os.path.join(self.log_dir, self.filename(report.header))
+        """Write ``text`` to a temporary file, then rename it into place.
+
+        Only the unpatched ``os`` is used: under eventlet, the green one
+        would start a hub of its own in the builder thread.
+        """
+        real_os = _compat.os()
+        path = real_os.path.join(self.log_dir, self.filename(report.header))
         # Created on demand (mode 0700), so that a missing or deleted
         # directory costs no report.
-        os.makedirs(self.log_dir, mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.log_dir, prefix='.gmr-tmp-')
+        real_os.makedirs(self.log_dir, mode=0o700, exist_ok=True)
+        tmp = real_os.path.join(self.log_dir,
+                                '.gmr-tmp-' + secrets.token_hex(8))
+        fd = real_os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, 'w', encoding='utf-8') as stream:
-                stream.write(text)
-            os.rename(tmp, path)
+            try:
+                _write_all(real_os, fd, text.encode('utf-8'))
+            finally:
+                real_os.close(fd)
+            real_os.rename(tmp, path)
         except BaseException:
             _unlink_quietly(tmp)
             raise
@@ -84,10 +93,17 @@ class DirectorySink:
         return path
 
 
+def _write_all(real_os, fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` (os.write may write fewer)."""
+    view = memoryview(data)
+    while view:
+        view = view[real_os.write(fd, view):]
+
+
 def _unlink_quietly(path: str) -> None:
     """Remove ``path`` if it is there."""
     try:
-        os.unlink(path)
+        _compat.os().unlink(path)
     except OSError:
         pass
 
