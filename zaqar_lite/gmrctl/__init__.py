@@ -1,0 +1,1 @@
+"""The operator's side of Guru Meditation Reports (``zaqar-lite-gmr``)."""
