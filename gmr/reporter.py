@@ -243,7 +243,7 @@ class Reporter:
         for fd in fds:
             if fd is not None:
                 try:
-                    os.close(fd)
+                    _compat.os().close(fd)
                 except OSError:
                     pass
 
