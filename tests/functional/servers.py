@@ -50,10 +50,21 @@ def console_script(name: str) -> str:
     return path if os.path.exists(path) else name
 
 
+#: The tree these helpers belong to; the servers run its code.
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
 def server_environment(**extra: str) -> dict:
-    """This environment without inherited ``OS_*`` variables: oslo.config
-    reads them as option values that would beat the config file."""
+    """The environment of a server process.
+
+    Inherited ``OS_*`` variables are dropped: oslo.config reads them as
+    option values that would beat the config file. The tree's own code
+    comes first on the path, so a benchmark run from a copy of the
+    repository measures that copy, not whatever is installed.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
+    env['PYTHONPATH'] = os.pathsep.join(
+        p for p in (str(ROOT), env.get('PYTHONPATH')) if p)
     env.update(extra)
     return env
 
