@@ -13,11 +13,13 @@ OPTS = [
     cfg.PortOpt('port', default=9000,
                 help='Port on which the websocket server listens (0 picks a '
                      'free port, which is then logged).'),
-    cfg.IntOpt('storage_threads', default=4, min=0,
+    cfg.IntOpt('storage_threads', min=0,
                help='Threads that answer frames (decoding, the storage '
-                    'call, encoding), so that a slow storage call never '
-                    'freezes the other connections; 0 answers on the '
-                    'event loop itself.'),
+                    'call, encoding). 0 answers on the event loop itself, '
+                    'the fastest with SQLite, whose calls are short and '
+                    'local; threads keep a slow storage call (a Redis '
+                    'that does not answer) from freezing the other '
+                    'connections. Unset: 0 with SQLite, 4 with Redis.'),
     cfg.IntOpt('max_frame_size', default=1048576, min=1024,
                help='Largest frame, in bytes, accepted from a client; a '
                     'larger one gets an error reply.'),

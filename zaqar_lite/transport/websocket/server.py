@@ -35,6 +35,24 @@ def run(conf) -> int:
         service.close()
 
 
+def _frame_executor(threads: int | None, store: str
+                    ) -> concurrent.futures.ThreadPoolExecutor | None:
+    """Where frames are answered: None for the loop itself.
+
+    Measured on 2 cores (benchmarks/websocket_load.py): with SQLite,
+    answering on the loop posted 1.4x and consumed 1.3x the messages of
+    the wsgi mode, 4 threads only 0.7x and 0.8x (the hand-offs cost more
+    than SQLite's short calls). With Redis a call may wait for the
+    network, and threads keep it from freezing every connection.
+    """
+    if threads is None:
+        threads = 4 if store == 'redis' else 0
+    if not threads:
+        return None
+    return concurrent.futures.ThreadPoolExecutor(
+        threads, thread_name_prefix='ws-storage')
+
+
 async def serve(service: bootstrap.Service) -> int:
     """Serve ``service`` on the running loop until a stop signal."""
     loop = asyncio.get_running_loop()
@@ -48,15 +66,7 @@ async def serve(service: bootstrap.Service) -> int:
     service.start_reports(loop=loop)
     gmr.register_section(SECTION, registry.snapshot)
     opts = service.conf['drivers:transport:websocket']
-    # Threads answer frames ([drivers:transport:websocket]
-    # storage_threads). Measured on 2 cores (benchmarks/websocket_load.py):
-    # 4 threads posted 1.6x and consumed 2.3x the messages of answering on
-    # the loop, because storage's C code (SQLite, sockets) runs while the
-    # loop frames other connections' bytes; and a slow storage call no
-    # longer freezes every connection and the GMR's task snapshot.
-    executor = concurrent.futures.ThreadPoolExecutor(
-        opts.storage_threads, thread_name_prefix='ws-storage') \
-        if opts.storage_threads else None
+    executor = _frame_executor(opts.storage_threads, service.storage.name)
     factory = protocol.ServerFactory(
         dispatcher.Dispatcher(service.api, service.stats), service.stats,
         registry, opts.max_frame_size, loop, executor)
