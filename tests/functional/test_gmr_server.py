@@ -6,7 +6,6 @@ HTTP load.
 """
 
 import fcntl
-import http.client
 import json
 import os
 import pathlib
@@ -109,15 +108,7 @@ def wait_files(log_dir: pathlib.Path, count: int,
 def request(port: int, method: str, path: str, project: str,
             body=None) -> tuple[int, object]:
     """One request on a new connection: (status, decoded JSON or None)."""
-    conn = http.client.HTTPConnection('127.0.0.1', port, timeout=10)
-    try:
-        conn.request(method, path, headers=servers.headers(project),
-                     body=None if body is None else json.dumps(body))
-        resp = conn.getresponse()
-        data = resp.read()
-        return resp.status, json.loads(data) if data else None
-    finally:
-        conn.close()
+    return servers.call(port, method, path, project, body, timeout=10)
 
 
 def post(port: int, project: str, queue: str, bodies: list,
