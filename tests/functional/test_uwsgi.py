@@ -286,6 +286,15 @@ def test_missing_or_invalid_config_fails_at_start(tmp_path, content,
     config = tmp_path / 'zaqar-lite.conf'
     if content is not None:
         config.write_text(content)
+    log = _failed_start(tmp_path, config)
+    lines = [line for line in log.splitlines()
+             if 'ERROR' in line and 'zaqar-lite cannot start: ' in line]
+    assert len(lines) == 1 and reason in lines[0], log
+    assert str(config) in lines[0]
+
+
+def _failed_start(tmp_path, config) -> str:
+    """Start uWSGI on ``config``, expect it to exit non-zero; its log."""
     server = UWSGIServer(tmp_path, env={
         'ZAQAR_LITE_CONFIG_FILE': str(config)})
     server.launch()
@@ -294,10 +303,7 @@ def test_missing_or_invalid_config_fails_at_start(tmp_path, content,
     finally:
         server.stop(signal.SIGKILL)
     assert status != 0
-    lines = [line for line in server.log().splitlines()
-             if 'ERROR' in line and 'zaqar-lite cannot start: ' in line]
-    assert len(lines) == 1 and reason in lines[0], server.log()
-    assert str(config) in lines[0]
+    return server.log()
 
 
 def test_unusable_storage_fails_at_start(tmp_path):
@@ -306,16 +312,9 @@ def test_unusable_storage_fails_at_start(tmp_path):
     config = tmp_path / 'zaqar-lite.conf'
     config.write_text('[drivers:message_store:sqlite]\npath = %s\n'
                       % (blocker / 'db.sqlite3'))
-    server = UWSGIServer(tmp_path, env={
-        'ZAQAR_LITE_CONFIG_FILE': str(config)})
-    server.launch()
-    try:
-        status = server.wait_exit(START_TIMEOUT)
-    finally:
-        server.stop(signal.SIGKILL)
-    assert status != 0
+    log = _failed_start(tmp_path, config)
     assert re.search(r'ERROR .*zaqar-lite cannot start: .*not-a-directory',
-                     server.log()), server.log()
+                     log), log
 
 
 def test_missing_trigger_setting_is_a_warning(tmp_path):
